@@ -1,0 +1,201 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from units.models import Unit, UnitKind
+
+
+class Authority(models.TextChoices):
+    DISTRICT = "district", _("Thẩm quyền cấp huyện")
+    COMMUNE = "commune", _("Thẩm quyền cấp xã")
+
+
+class OnlineLevel(models.IntegerChoices):
+    LEVEL_2 = 2, _("Mức độ 2 (thông tin, biểu mẫu)")
+    LEVEL_3 = 3, _("Mức độ 3 (một phần)")
+    LEVEL_4 = 4, _("Mức độ 4 (toàn trình)")
+
+
+# How Decree 42/2022/NĐ-CP names the levels that count.
+LEVEL_SHORT_NAMES = {
+    2: _("Cung cấp thông tin"),
+    3: _("Một phần"),
+    4: _("Toàn trình"),
+}
+
+TARGET_MIN_LEVEL = 3
+
+
+class ProcedureQuerySet(models.QuerySet):
+    def offered_in(self, year: int):
+        """Procedures in the catalog in that year (added on or before it, not retired before it)."""
+        return self.filter(first_year__lte=year).filter(
+            models.Q(last_year__isnull=True) | models.Q(last_year__gte=year)
+        )
+
+    def online(self, min_level: int = TARGET_MIN_LEVEL):
+        return self.filter(online_level__gte=min_level)
+
+    def for_entry(self, unit: Unit, year: int):
+        """The level 3/4 procedures a unit reports on in that year (see `pair_error`)."""
+        offered = self.offered_in(year).online()
+        if unit.kind == UnitKind.DEPARTMENT:
+            return offered.filter(authority=Authority.DISTRICT, department=unit)
+        return offered
+
+
+class Procedure(models.Model):
+    code = models.CharField(_("mã thủ tục"), max_length=40, unique=True)
+    name = models.CharField(_("tên thủ tục"), max_length=500)
+    field = models.CharField(_("lĩnh vực"), max_length=200)
+    authority = models.CharField(_("thẩm quyền"), max_length=20, choices=Authority.choices)
+    online_level = models.PositiveSmallIntegerField(_("mức độ trực tuyến"), choices=OnlineLevel.choices)
+    department = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_procedures",
+        limit_choices_to={"kind": UnitKind.DEPARTMENT},
+        verbose_name=_("phòng, ban giải quyết"),
+        help_text=_("Bắt buộc với thủ tục thẩm quyền cấp huyện; để trống với thủ tục cấp xã."),
+    )
+    first_year = models.PositiveSmallIntegerField(
+        _("áp dụng từ năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    last_year = models.PositiveSmallIntegerField(
+        _("áp dụng đến năm"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text=_("Để trống nếu thủ tục vẫn đang cung cấp."),
+    )
+
+    objects = ProcedureQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["authority", "field", "code"]
+        verbose_name = _("thủ tục hành chính")
+        verbose_name_plural = _("thủ tục hành chính")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(authority="district", department__isnull=False)
+                | models.Q(authority="commune", department__isnull=True),
+                name="procedure_department_matches_authority",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(online_level__gte=2, online_level__lte=4), name="procedure_online_level_2_to_4"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(last_year__isnull=True) | models.Q(last_year__gte=models.F("first_year")),
+                name="procedure_years_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} — {self.name}"
+
+    @property
+    def level_short_name(self):
+        return LEVEL_SHORT_NAMES[self.online_level]
+
+    def clean(self):
+        errors = {}
+        if self.authority == Authority.DISTRICT and not self.department_id:
+            errors["department"] = _("Thủ tục thẩm quyền cấp huyện phải có phòng, ban giải quyết.")
+        if self.authority == Authority.COMMUNE and self.department_id:
+            errors["department"] = _("Thủ tục thẩm quyền cấp xã không gắn với phòng, ban cấp huyện.")
+        if self.department_id and self.department.kind != UnitKind.DEPARTMENT:
+            errors["department"] = _("Đơn vị giải quyết phải là một phòng, ban cấp huyện.")
+        if self.last_year is not None and self.first_year is not None and self.last_year < self.first_year:
+            errors["last_year"] = _("Năm kết thúc không được trước năm bắt đầu áp dụng.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def pair_error(unit: Unit, procedure: Procedure):
+    """Why this unit may not report dossiers of this procedure, or None when it may.
+
+    A department reports only its own district procedures; a commune reports commune procedures
+    (dossiers it received) and district procedures (dossiers its people filed online, C1).
+    """
+    if unit.kind == UnitKind.DEPARTMENT:
+        if procedure.authority != Authority.DISTRICT or procedure.department_id != unit.pk:
+            return _("Thủ tục %(procedure)s không do %(unit)s giải quyết nên đơn vị này không nhập số liệu cho thủ tục đó.") % {
+                "procedure": procedure.code,
+                "unit": unit.name,
+            }
+    return None
+
+
+class DossierCount(models.Model):
+    """Dossiers of one procedure received by (or, for C1, filed online from) one unit in one month."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="dossier_counts", verbose_name=_("đơn vị"))
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="dossier_counts", verbose_name=_("thủ tục")
+    )
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    month = models.PositiveSmallIntegerField(_("tháng"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    total = models.PositiveIntegerField(_("tổng số hồ sơ tiếp nhận"))
+    online = models.PositiveIntegerField(_("trong đó trực tuyến"))
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cập nhật bởi"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["unit", "year", "month", "procedure__code"]
+        verbose_name = _("số liệu hồ sơ")
+        verbose_name_plural = _("số liệu hồ sơ")
+        permissions = [
+            ("lock_counts", _("Khóa, mở khóa số liệu theo năm, tháng")),
+            ("export_scoring", _("Tải bảng chấm điểm thi đua cuối năm")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "procedure", "year", "month"], name="dossiercount_one_row_per_unit_procedure_month"
+            ),
+            models.CheckConstraint(condition=models.Q(total__gte=0, online__gte=0), name="dossiercount_not_negative"),
+            models.CheckConstraint(condition=models.Q(online__lte=models.F("total")), name="dossiercount_online_le_total"),
+            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="dossiercount_month_1_to_12"),
+        ]
+        indexes = [
+            models.Index(fields=["year", "unit", "month"], name="dossiercount_year_unit_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit.code} · {self.procedure.code} · {self.month:02d}/{self.year}"
+
+    def clean(self):
+        errors = {}
+        if self.online is not None and self.total is not None and self.online > self.total:
+            errors["online"] = _("Số hồ sơ trực tuyến (%(online)s) không được lớn hơn tổng số hồ sơ (%(total)s).") % {
+                "online": self.online,
+                "total": self.total,
+            }
+        if self.unit_id and self.procedure_id:
+            message = pair_error(self.unit, self.procedure)
+            if message:
+                errors["procedure"] = message
+            elif self.year and not (
+                self.procedure.first_year <= self.year
+                and (self.procedure.last_year is None or self.year <= self.procedure.last_year)
+            ):
+                errors["procedure"] = _("Thủ tục %(procedure)s không được cung cấp trong năm %(year)s.") % {
+                    "procedure": self.procedure.code,
+                    "year": self.year,
+                }
+        if errors:
+            raise ValidationError(errors)

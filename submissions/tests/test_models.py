@@ -1,0 +1,80 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from submissions.models import Authority, DossierCount, Procedure
+
+pytestmark = pytest.mark.django_db
+
+
+def a_procedure(authority, department=None):
+    return Procedure.objects.filter(authority=authority, online_level__gte=3, department=department).first()
+
+
+def count(unit, procedure, **values):
+    return DossierCount(unit=unit, procedure=procedure, year=2020, month=values.pop("month", 9), **values)
+
+
+def test_the_database_refuses_more_online_than_total_dossiers(commune_a):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        count(commune_a, a_procedure(Authority.COMMUNE), total=3, online=4).save()
+
+
+def test_the_database_refuses_month_13(commune_a):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        count(commune_a, a_procedure(Authority.COMMUNE), total=3, online=1, month=13).save()
+
+
+def test_the_database_keeps_one_row_per_unit_procedure_and_month(commune_a):
+    procedure = a_procedure(Authority.COMMUNE)
+    count(commune_a, procedure, total=3, online=1).save()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        count(commune_a, procedure, total=5, online=2).save()
+
+
+def test_validation_explains_online_above_total_in_vietnamese(commune_a):
+    with pytest.raises(ValidationError) as error:
+        count(commune_a, a_procedure(Authority.COMMUNE), total=3, online=4).full_clean()
+    assert "không được lớn hơn tổng số hồ sơ" in str(error.value.message_dict["online"])
+
+
+def test_a_department_may_report_only_its_own_procedures(department):
+    own = a_procedure(Authority.DISTRICT, department=department)
+    count(department, own, total=5, online=2).full_clean()
+    other = Procedure.objects.filter(authority=Authority.DISTRICT).exclude(department=department).first()
+    with pytest.raises(ValidationError) as error:
+        count(department, other, total=5, online=2).full_clean()
+    assert "không do Phòng Tài chính - Kế hoạch giải quyết" in error.value.message_dict["procedure"][0]
+    with pytest.raises(ValidationError):
+        count(department, a_procedure(Authority.COMMUNE), total=5, online=2).full_clean()
+
+
+def test_a_commune_reports_its_own_procedures_and_district_dossiers_its_people_filed(commune_a):
+    count(commune_a, a_procedure(Authority.COMMUNE), total=5, online=2).full_clean()
+    district_procedure = Procedure.objects.filter(authority=Authority.DISTRICT, online_level__gte=3).first()
+    count(commune_a, district_procedure, total=2, online=2).full_clean()
+
+
+def test_a_retired_procedure_cannot_be_reported_after_its_last_year(commune_a):
+    procedure = a_procedure(Authority.COMMUNE)
+    procedure.last_year = 2019
+    procedure.save()
+    with pytest.raises(ValidationError) as error:
+        count(commune_a, procedure, total=5, online=2).full_clean()
+    assert "không được cung cấp trong năm 2020" in error.value.message_dict["procedure"][0]
+
+
+def test_a_district_procedure_needs_a_department_and_a_commune_procedure_has_none(department):
+    with pytest.raises(ValidationError) as error:
+        Procedure(code="X.1", name="Thử", field="Thử", authority=Authority.DISTRICT, online_level=3, first_year=2020).full_clean()
+    assert "phòng, ban giải quyết" in error.value.message_dict["department"][0]
+    with pytest.raises(ValidationError):
+        Procedure(code="X.2", name="Thử", field="Thử", authority=Authority.COMMUNE, online_level=3,
+                  first_year=2020, department=department).full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Procedure.objects.create(code="X.3", name="Thử", field="Thử", authority=Authority.DISTRICT, online_level=3, first_year=2020)
+
+
+def test_the_catalog_names_levels_the_2022_way_too(reference):
+    assert Procedure.objects.filter(online_level=3).first().level_short_name == "Một phần"
+    assert Procedure.objects.filter(online_level=4).first().level_short_name == "Toàn trình"

@@ -1,0 +1,115 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from submissions.models import Authority, OnlineLevel
+from units.models import District, Unit, UnitKind
+
+
+class TargetPolicy(models.Model):
+    """The targets a district set for one year, and the document that set them."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="policies", verbose_name=_("huyện"))
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    document_number = models.CharField(_("số văn bản"), max_length=100)
+    document_date = models.DateField(_("ngày ban hành"))
+    title = models.CharField(_("trích yếu"), max_length=500)
+
+    class Meta:
+        ordering = ["district__code", "-year"]
+        verbose_name = _("chính sách chỉ tiêu")
+        verbose_name_plural = _("chính sách chỉ tiêu")
+        constraints = [models.UniqueConstraint(fields=["district", "year"], name="one_policy_per_district_year")]
+
+    def __str__(self):
+        return f"{self.year} — {self.document_number}"
+
+
+class Measure(models.TextChoices):
+    COUNT = "count", _("Số hồ sơ trực tuyến")
+    RATE = "rate", _("Tỷ lệ hồ sơ trực tuyến (%)")
+
+
+class TargetRule(models.Model):
+    """One quota: which units, which procedures, what is measured, the target and the points at stake."""
+
+    policy = models.ForeignKey(TargetPolicy, on_delete=models.CASCADE, related_name="rules", verbose_name=_("chính sách"))
+    code = models.CharField(_("mã chỉ tiêu"), max_length=20)
+    label = models.CharField(_("nội dung chỉ tiêu"), max_length=500)
+    unit_kind = models.CharField(
+        _("áp dụng cho loại đơn vị"), max_length=20, choices=UnitKind.choices, blank=True, default=""
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="target_rules",
+        verbose_name=_("hoặc áp dụng riêng cho đơn vị"),
+    )
+    authority = models.CharField(_("thủ tục thuộc thẩm quyền"), max_length=20, choices=Authority.choices)
+    min_online_level = models.PositiveSmallIntegerField(
+        _("mức độ trực tuyến tối thiểu"), choices=OnlineLevel.choices, default=OnlineLevel.LEVEL_3
+    )
+    own_procedures_only = models.BooleanField(
+        _("chỉ thủ tục do chính đơn vị giải quyết"),
+        default=False,
+        help_text=_("Với phòng, ban: chỉ tính các thủ tục mà đơn vị là nơi giải quyết."),
+    )
+    measure = models.CharField(_("cách đo"), max_length=10, choices=Measure.choices)
+    target = models.DecimalField(
+        _("chỉ tiêu"),
+        max_digits=9,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Số hồ sơ (cách đo theo số) hoặc phần trăm (cách đo theo tỷ lệ)."),
+    )
+    points = models.DecimalField(
+        _("điểm thi đua bị trừ khi không đạt"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    sort_order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    class Meta:
+        ordering = ["policy", "sort_order", "code"]
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "code"], name="rule_code_unique_in_policy"),
+            models.CheckConstraint(
+                condition=(models.Q(unit_kind="") & models.Q(unit__isnull=False))
+                | (~models.Q(unit_kind="") & models.Q(unit__isnull=True)),
+                name="rule_applies_to_kind_or_unit",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(measure="rate") | models.Q(target__lte=100), name="rule_rate_at_most_100"
+            ),
+            models.CheckConstraint(condition=models.Q(target__gte=0, points__gte=0), name="rule_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} — {self.label}"
+
+    def clean(self):
+        errors = {}
+        if bool(self.unit_kind) == bool(self.unit_id):
+            errors["unit_kind"] = _("Chọn đúng một trong hai: loại đơn vị, hoặc một đơn vị cụ thể.")
+        if self.measure == Measure.RATE and self.target is not None and self.target > 100:
+            errors["target"] = _("Chỉ tiêu tỷ lệ không được vượt quá 100 %.")
+        if self.measure == Measure.COUNT and self.target is not None and self.target != self.target.to_integral_value():
+            errors["target"] = _("Chỉ tiêu theo số hồ sơ phải là số nguyên.")
+        if self.unit_id and self.policy_id and self.unit.district_id != self.policy.district_id:
+            errors["unit"] = _("Đơn vị không thuộc huyện của chính sách này.")
+        if errors:
+            raise ValidationError(errors)
+
+    def applies_to(self, unit: Unit) -> bool:
+        if self.unit_id:
+            return self.unit_id == unit.pk
+        return self.unit_kind == unit.kind

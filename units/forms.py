@@ -1,0 +1,9 @@
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý: phân biệt chữ hoa, chữ thường."),
+        "inactive": _("Tài khoản này đã bị khóa. Hãy liên hệ quản trị hệ thống."),
+    }

@@ -1,0 +1,100 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class District(models.Model):
+    code = models.CharField(_("mã"), max_length=20, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    province = models.CharField(_("tỉnh"), max_length=200)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("huyện")
+        verbose_name_plural = _("huyện")
+
+    def __str__(self):
+        return self.name
+
+
+class UnitKind(models.TextChoices):
+    DEPARTMENT = "department", _("Phòng, ban cấp huyện")
+    COMMUNE = "commune", _("Xã, thị trấn")
+
+
+class UnitQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def visible_to(self, user):
+        """Every unit this person may see in detail; every list, export and API starts here."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        person = getattr(user, "person", None)
+        if person is None:
+            return self.none()
+        if user.has_perm("units.view_all_units"):
+            if person.district_id is None:
+                return self
+            return self.filter(district_id=person.district_id)
+        if person.unit_id is not None:
+            return self.filter(pk=person.unit_id)
+        return self.none()
+
+
+class Unit(models.Model):
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="units", verbose_name=_("huyện"))
+    code = models.CharField(_("mã đơn vị"), max_length=32, unique=True)
+    name = models.CharField(_("tên đơn vị"), max_length=200)
+    kind = models.CharField(_("loại đơn vị"), max_length=20, choices=UnitKind.choices)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    sort_order = models.PositiveIntegerField(_("thứ tự"), default=0)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["district__code", "kind", "sort_order", "code"]
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        permissions = [
+            ("view_all_units", _("Xem số liệu của mọi đơn vị trong huyện")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["department", "commune"]), name="unit_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_commune(self) -> bool:
+        return self.kind == UnitKind.COMMUNE
+
+    @property
+    def is_department(self) -> bool:
+        return self.kind == UnitKind.DEPARTMENT
+
+
+class Person(models.Model):
+    """Links a login to where the person works: a unit, or the district office (unit empty)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person", verbose_name=_("tài khoản")
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, null=True, blank=True, related_name="people", verbose_name=_("huyện")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="people", verbose_name=_("đơn vị")
+    )
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.get_username()
