@@ -1,0 +1,29 @@
+"""How figures are written for people: Vietnamese style, one decimal for rates (25,0 %)."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import get_language
+
+
+def format_rate(rate: Decimal | None, *, empty: str = "—") -> str:
+    """A percentage with one decimal: "25,0 %" in Vietnamese, "25.0 %" in English."""
+    if rate is None:
+        return empty
+    text = f"{rate.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):.1f}"
+    if (get_language() or "vi").startswith("vi"):
+        text = text.replace(".", ",")
+    return f"{text} %"
+
+
+def format_number(value: int | Decimal | None, *, empty: str = "—") -> str:
+    """Whole numbers with a dot as thousands separator in Vietnamese (1.234), a comma in English."""
+    if value is None:
+        return empty
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        if value != value.to_integral_value():
+            text = f"{value:f}"
+            return text.replace(".", ",") if (get_language() or "vi").startswith("vi") else text
+        value = int(value)
+    text = f"{value:,}"
+    return text.replace(",", ".") if (get_language() or "vi").startswith("vi") else text
