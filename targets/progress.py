@@ -434,3 +434,15 @@ def progress_rows(progress: Progress):
                 "points": decimal_string(rule.points_lost),
                 "flagged": "yes" if rule.is_missed else "no",
             }
+
+
+# ---------------------------------------------------------------------------------------------
+# Small look-ups for the reports' default period.
+
+
+def last_entered_month(district: District, year: int) -> int | None:
+    """The latest month of that year for which any count of the district's units is entered
+    (None when nothing is entered yet). One query."""
+    from django.db.models import Max
+
+    return DossierCount.objects.filter(unit__district=district, year=year).aggregate(last=Max("month"))["last"]
