@@ -1,7 +1,12 @@
 from django.contrib import admin
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import DossierCount, Procedure
+from units.models import Unit
+
+from .forms import DossierCountAdminForm
+from .locks import lock_for
+from .models import ChangeReason, CountLock, DossierCount, Procedure
 
 
 @admin.register(Procedure)
@@ -15,6 +20,9 @@ class ProcedureAdmin(SimpleHistoryAdmin):
 
 @admin.register(DossierCount)
 class DossierCountAdmin(SimpleHistoryAdmin):
+    """Counts may be corrected here too; locked months refuse it, with who locked them and when."""
+
+    form = DossierCountAdminForm
     list_display = ["unit", "procedure", "year", "month", "total", "online", "updated_by", "updated_at"]
     list_filter = ["year", "month", "unit__kind", "unit__district"]
     search_fields = ["unit__code", "unit__name", "procedure__code", "procedure__name"]
@@ -23,5 +31,40 @@ class DossierCountAdmin(SimpleHistoryAdmin):
     readonly_fields = ["updated_by", "updated_at"]
 
     def save_model(self, request, obj, form, change):
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+        with transaction.atomic():
+            # Serialise with the grid and the imports, which lock the unit row before writing.
+            Unit.objects.select_for_update().only("pk").get(pk=obj.unit_id)
+            obj.updated_by = request.user
+            obj._change_reason = ChangeReason.ADMIN
+            super().save_model(request, obj, form, change)
+
+    def get_actions(self, request):
+        # No bulk delete: rows are removed one by one, each checked against the locks and recorded.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and lock_for(obj.unit.district_id, obj.year, obj.month) is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        obj._change_reason = ChangeReason.ADMIN
+        super().delete_model(request, obj)
+
+
+@admin.register(CountLock)
+class CountLockAdmin(SimpleHistoryAdmin):
+    list_display = ["district", "year", "month", "locked_by", "locked_at"]
+    list_filter = ["district", "year"]
+    list_select_related = ["district", "locked_by"]
+
+    def has_add_permission(self, request):
+        return False  # locks are made from the entry page or `manage.py lock`, which record who and when
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # unlocking too goes through the entry page or `manage.py unlock`

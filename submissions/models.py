@@ -199,3 +199,66 @@ class DossierCount(models.Model):
                 }
         if errors:
             raise ValidationError(errors)
+
+
+class ChangeReason(models.TextChoices):
+    """How a count was changed; kept as the history record's change reason."""
+
+    GRID = "grid", _("Nhập trên lưới")
+    UPLOAD = "upload", _("Tải tệp lên")
+    COMMAND = "command", _("Dòng lệnh")
+    ADMIN = "admin", _("Trang quản trị")
+
+
+class CountLock(models.Model):
+    """A locked year (month empty) or month of one district: its counts refuse every change.
+
+    Unlocking deletes the lock; the history table keeps who locked and unlocked, and when.
+    """
+
+    district = models.ForeignKey(
+        "units.District", on_delete=models.PROTECT, related_name="count_locks", verbose_name=_("huyện")
+    )
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    month = models.PositiveSmallIntegerField(
+        _("tháng"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("Để trống để khóa cả năm."),
+    )
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người khóa"),
+    )
+    locked_at = models.DateTimeField(_("khóa lúc"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["district", "year", "month"]
+        verbose_name = _("khóa số liệu")
+        verbose_name_plural = _("khóa số liệu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "year", "month"],
+                condition=models.Q(month__isnull=False),
+                name="countlock_one_per_month",
+            ),
+            models.UniqueConstraint(
+                fields=["district", "year"], condition=models.Q(month__isnull=True), name="countlock_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__isnull=True) | models.Q(month__gte=1, month__lte=12),
+                name="countlock_month_1_to_12",
+            ),
+        ]
+
+    def __str__(self):
+        if self.month is None:
+            return _("Năm %(year)s") % {"year": self.year}
+        return _("Tháng %(month)s/%(year)s") % {"month": self.month, "year": self.year}

@@ -1,3 +1,17 @@
+from django.urls import path
+
+from . import views
+
 app_name = "submissions"
 
-urlpatterns = []
+urlpatterns = [
+    path("entry/", views.entry_index, name="entry_index"),
+    path("entry/import/", views.import_upload, name="import_upload"),
+    path("entry/import/confirm/", views.import_confirm, name="import_confirm"),
+    path("entry/template/", views.template_choose, name="template_choose"),
+    path("entry/template/<int:year>/<int:month>.<str:extension>", views.template_download, name="template_download"),
+    path("entry/lock/", views.lock_view, name="lock"),
+    path("entry/unlock/", views.unlock_view, name="unlock"),
+    path("entry/<str:unit_code>/<int:year>/<int:month>/", views.entry_grid, name="entry_grid"),
+    path("entry/<str:unit_code>/<int:year>/<int:month>/history/", views.entry_history, name="entry_history"),
+]

@@ -1,0 +1,123 @@
+"""The monthly template: one row generator, written to .xlsx (names locked) or .csv."""
+
+import csv
+from collections.abc import Iterator
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .importing import COLUMNS, SHEET_NAME
+from .models import DossierCount, Procedure, pair_error
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def template_rows(units, year: int, month: int) -> Iterator[tuple]:
+    """(unit_code, unit_name, procedure_code, procedure_name, year, month, total, online) for every
+    unit and every procedure it reports that month, with the saved values (blank when none).
+
+    Queries: the units, the procedures, the month's counts (three, whatever the size).
+    """
+    units = list(units.order_by("kind", "sort_order", "code"))
+    procedures = list(Procedure.objects.offered_in(year).online().order_by("authority", "field", "code"))
+    saved = {
+        (unit_id, procedure_id): (total, online)
+        for unit_id, procedure_id, total, online in DossierCount.objects.filter(
+            year=year, month=month, unit__in=[unit.pk for unit in units]
+        ).values_list("unit_id", "procedure_id", "total", "online")
+    }
+    for unit in units:
+        for procedure in procedures:
+            if pair_error(unit, procedure) is not None:
+                continue
+            total, online = saved.get((unit.pk, procedure.pk), (None, None))
+            yield (unit.code, unit.name, procedure.code, procedure.name, year, month, total, online)
+
+
+def filename_for(year: int, month: int, unit=None, extension: str = "xlsx") -> str:
+    scope = unit.code if unit is not None else "tat-ca"
+    return f"so-lieu-{year}-{month:02d}-{scope}.{extension}"
+
+
+def write_xlsx(rows, stream) -> None:
+    """Names and codes are locked for reference (sheet protection without password); only total and
+    online may be typed, as whole numbers ≥ 0. Text is always written as text, never as a formula."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_NAME
+    sheet.append(list(COLUMNS))
+    header_fill = PatternFill("solid", fgColor="EEF1F4")
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+    open_cell = Protection(locked=False)
+    input_fill = PatternFill("solid", fgColor="FFF8DC")
+    count = 0
+    for count, values in enumerate(rows, start=1):
+        row_number = count + 1
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row=row_number, column=column, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # "=…" must stay text, never become a formula
+            if column in (7, 8):
+                cell.protection = open_cell
+                cell.fill = input_fill
+                cell.number_format = "0"
+    if count:
+        validation = DataValidation(
+            type="whole",
+            operator="between",
+            formula1="0",
+            formula2="1000000",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=_("Số không hợp lệ"),
+            error=_("Hãy nhập số nguyên từ 0 trở lên."),
+        )
+        validation.add(f"G2:H{count + 1}")
+        sheet.add_data_validation(validation)
+    for letter, width in zip("ABCDEFGH", (12, 28, 14, 60, 7, 7, 9, 9)):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "C2"
+    protection = sheet.protection
+    protection.sheet = True
+    protection.formatColumns = False
+    protection.formatRows = False
+    protection.selectLockedCells = False
+    protection.selectUnlockedCells = False
+
+    guide = workbook.create_sheet("HuongDan")
+    lines = (
+        _("Hướng dẫn nhập số liệu"),
+        _("Chỉ nhập vào cột total (tổng số hồ sơ tiếp nhận) và online (trong đó nộp trực tuyến)."),
+        _("Nhập số nguyên từ 0 trở lên; online không được lớn hơn total; không dùng công thức."),
+        _("Các cột mã, tên, năm, tháng được khóa để đối chiếu; không sửa dòng tiêu đề, không thêm cột."),
+        _("Để trống cả hai ô nghĩa là không có hồ sơ."),
+        _("Tải tệp lên tại trang Nhập số liệu → Nhập từ tệp; hệ thống cho xem trước mọi thay đổi trước khi ghi."),
+    )
+    for row_number, line in enumerate(lines, start=1):
+        guide.cell(row=row_number, column=1, value=line).data_type = "s"
+    guide["A1"].font = Font(bold=True, size=13)
+    guide.column_dimensions["A"].width = 110
+    workbook.active = 0
+    workbook.save(stream)
+
+
+def _neutral(value):
+    """A text cell that a spreadsheet program would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return "" if value is None else value
+
+
+def write_csv(rows, stream) -> None:
+    """UTF-8 with a byte-order mark so Excel reads the Vietnamese names correctly."""
+    stream.write("\ufeff")
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for values in rows:
+        writer.writerow([_neutral(value) for value in values])

@@ -1,0 +1,153 @@
+"""Forms of the entry pages; they carry the validation, in Vietnamese, row by row."""
+
+import re
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .grid import GridRow
+from .locks import future_message, is_future, lock_for, lock_message
+from .models import DossierCount
+from .services import MAX_COUNT
+
+WHOLE_NUMBER = re.compile(r"[0-9]+")
+NEGATIVE_NUMBER = re.compile(r"-\s*[0-9]+([.,][0-9]*)?")
+MAX_INPUT_LENGTH = 20
+
+
+class CountField(forms.Field):
+    """A number of dossiers typed by a person: blank, or a whole number from 0 to MAX_COUNT."""
+
+    widget = forms.TextInput(
+        attrs={"inputmode": "numeric", "autocomplete": "off", "class": "count-input", "maxlength": MAX_INPUT_LENGTH}
+    )
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value is None:
+            return None
+        text = str(value).strip()
+        if text == "":
+            return None
+        if len(text) > MAX_INPUT_LENGTH:
+            raise ValidationError(_("Hãy nhập một số nguyên."), code="invalid")
+        if NEGATIVE_NUMBER.fullmatch(text):
+            raise ValidationError(_("Số hồ sơ không được âm."), code="negative")
+        if not WHOLE_NUMBER.fullmatch(text):
+            raise ValidationError(
+                _("“%(value)s” không phải số nguyên; hãy nhập số hồ sơ, không có dấu thập phân hay chữ.")
+                % {"value": text[:MAX_INPUT_LENGTH]},
+                code="invalid",
+            )
+        number = int(text)
+        if number > MAX_COUNT:
+            raise ValidationError(
+                _("Số quá lớn: tối đa %(max)s hồ sơ một tháng.") % {"max": f"{MAX_COUNT:,}".replace(",", ".")},
+                code="max_value",
+            )
+        return number
+
+
+class CountGridForm(forms.Form):
+    """Total and online dossiers of every row of a unit-month, and the version that was shown."""
+
+    version = forms.CharField(widget=forms.HiddenInput, max_length=64, required=True)
+
+    def __init__(self, *args, rows: list[GridRow], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            code = row.procedure.code
+            self.fields[row.total_name] = CountField(
+                label=_("Tổng số hồ sơ, thủ tục %(code)s") % {"code": code}, initial=row.saved_total
+            )
+            self.fields[row.online_name] = CountField(
+                label=_("Trong đó trực tuyến, thủ tục %(code)s") % {"code": code}, initial=row.saved_online
+            )
+        self.fields["version"].error_messages["required"] = _(
+            "Trang nhập liệu thiếu thông tin phiên bản — hãy tải lại trang."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        for row in self.rows:
+            if row.total_name in self.errors or row.online_name in self.errors:
+                continue
+            total = cleaned.get(row.total_name) or 0
+            online = cleaned.get(row.online_name) or 0
+            if online > total:
+                self.add_error(
+                    row.online_name,
+                    _("Số hồ sơ trực tuyến (%(online)s) không được lớn hơn tổng số hồ sơ (%(total)s).")
+                    % {"online": online, "total": total},
+                )
+        return cleaned
+
+    def values(self) -> dict:
+        """{procedure: (total, online)} for every row; a blank input counts as 0."""
+        return {
+            row.procedure: (self.cleaned_data.get(row.total_name) or 0, self.cleaned_data.get(row.online_name) or 0)
+            for row in self.rows
+        }
+
+    def row_errors(self, row: GridRow) -> list[str]:
+        return [*self.errors.get(row.total_name, []), *self.errors.get(row.online_name, [])]
+
+    def error_count(self) -> int:
+        return sum(len(errors) for name, errors in self.errors.items() if name != "__all__")
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Tệp số liệu (.xlsx hoặc .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.DVCTT_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise ValidationError(
+                _("Tệp quá lớn (%(size)s MB); giới hạn là %(limit)s MB.")
+                % {"size": _megabytes(upload.size), "limit": _megabytes(limit)}
+            )
+        return upload
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
+
+
+class LockForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100)
+    month = forms.IntegerField(min_value=1, max_value=12, required=False)
+
+
+class DossierCountAdminForm(forms.ModelForm):
+    """The admin's form: a count of a locked month (or moved into one) is refused with the lock's message."""
+
+    class Meta:
+        model = DossierCount
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        periods = set()
+        if self.instance.pk:
+            periods.add((self.instance.unit.district_id, self.instance.year, self.instance.month))
+        unit, year, month = cleaned.get("unit"), cleaned.get("year"), cleaned.get("month")
+        if unit is not None and year and month:
+            periods.add((unit.district_id, year, month))
+            if is_future(year, month):
+                raise ValidationError(future_message(year, month))
+        for district_id, lock_year, lock_month in sorted(periods):
+            lock = lock_for(district_id, lock_year, lock_month)
+            if lock is not None:
+                raise ValidationError(lock_message(lock, month=lock_month))
+        return cleaned

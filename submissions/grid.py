@@ -1,0 +1,345 @@
+"""What the entry pages show: the grid of one unit-month and the completeness matrix of a year.
+
+Reads only. Each builder runs a fixed number of aggregated queries, whatever the number of
+units or procedures.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from targets.arithmetic import rate_percent
+from units.models import Unit
+
+from .locks import LockIndex, is_future, lock_for
+from .models import Authority, CountLock, DossierCount, Procedure
+from .versions import LastChange, last_change, month_version
+
+
+def previous_month(year: int, month: int) -> tuple[int, int]:
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+@dataclass
+class GridRow:
+    procedure: Procedure
+    saved_total: int | None = None
+    saved_online: int | None = None
+    previous_total: int | None = None
+    previous_online: int | None = None
+
+    @property
+    def total_name(self) -> str:
+        return f"p{self.procedure.pk}_total"
+
+    @property
+    def online_name(self) -> str:
+        return f"p{self.procedure.pk}_online"
+
+    @property
+    def is_saved(self) -> bool:
+        return self.saved_total is not None
+
+    @property
+    def rate(self) -> Decimal | None:
+        return rate_percent(self.saved_online or 0, self.saved_total or 0)
+
+
+@dataclass
+class GridSection:
+    key: str
+    title: str
+    help: str
+    rows: list[GridRow] = field(default_factory=list)
+    before_total: int = 0  # this unit, these procedures, January → the month before
+    before_online: int = 0
+
+    @property
+    def month_total(self) -> int:
+        return sum(row.saved_total or 0 for row in self.rows)
+
+    @property
+    def month_online(self) -> int:
+        return sum(row.saved_online or 0 for row in self.rows)
+
+    @property
+    def month_rate(self) -> Decimal | None:
+        return rate_percent(self.month_online, self.month_total)
+
+    @property
+    def running_total(self) -> int:
+        return self.before_total + self.month_total
+
+    @property
+    def running_online(self) -> int:
+        return self.before_online + self.month_online
+
+    @property
+    def running_rate(self) -> Decimal | None:
+        return rate_percent(self.running_online, self.running_total)
+
+
+SECTION_TEXT = {
+    "own": (
+        gettext_lazy("Thủ tục do phòng, ban giải quyết"),
+        gettext_lazy("Hồ sơ đơn vị tiếp nhận trong tháng; chỉ tiêu tính theo tỷ lệ trực tuyến."),
+    ),
+    Authority.COMMUNE: (
+        gettext_lazy("Thủ tục thẩm quyền cấp xã"),
+        gettext_lazy("Hồ sơ xã, thị trấn tiếp nhận trong tháng; chỉ tiêu tính theo tỷ lệ trực tuyến."),
+    ),
+    Authority.DISTRICT: (
+        gettext_lazy("Thủ tục cấp huyện do người dân trong xã nộp"),
+        gettext_lazy("Hồ sơ thủ tục cấp huyện của người dân, tổ chức trên địa bàn; chỉ tiêu tính theo số hồ sơ trực tuyến."),
+    ),
+}
+
+
+@dataclass
+class Grid:
+    unit: Unit
+    year: int
+    month: int
+    sections: list[GridSection]
+    version: str
+    lock: CountLock | None
+    last_change: LastChange | None
+
+    @cached_property
+    def rows(self) -> list[GridRow]:
+        return [row for section in self.sections for row in section.rows]
+
+    @property
+    def is_future(self) -> bool:
+        return is_future(self.year, self.month)
+
+    @property
+    def saved_rows(self) -> int:
+        return sum(1 for row in self.rows if row.is_saved)
+
+    @property
+    def previous(self) -> tuple[int, int]:
+        return previous_month(self.year, self.month)
+
+    @property
+    def next(self) -> tuple[int, int]:
+        return next_month(self.year, self.month)
+
+
+def build_grid(unit: Unit, year: int, month: int) -> Grid:
+    """The grid of one unit-month. Queries: procedures; this and last month's counts; the sums
+    January → last month by authority; the lock; the version; the last change (six in all)."""
+    procedures = list(Procedure.objects.for_entry(unit, year).order_by("authority", "field", "code"))
+    if unit.is_department:
+        sections = {"own": GridSection("own", *SECTION_TEXT["own"])}
+        section_of = lambda procedure: "own"  # noqa: E731
+    else:
+        sections = {
+            Authority.COMMUNE: GridSection(Authority.COMMUNE, *SECTION_TEXT[Authority.COMMUNE]),
+            Authority.DISTRICT: GridSection(Authority.DISTRICT, *SECTION_TEXT[Authority.DISTRICT]),
+        }
+        section_of = lambda procedure: procedure.authority  # noqa: E731
+    rows = {}
+    for procedure in procedures:
+        row = GridRow(procedure)
+        rows[procedure.pk] = row
+        sections[section_of(procedure)].rows.append(row)
+
+    before_year, before_month = previous_month(year, month)
+    saved = DossierCount.objects.filter(unit=unit).filter(
+        Q(year=year, month=month) | Q(year=before_year, month=before_month)
+    ).values_list("procedure_id", "year", "month", "total", "online")
+    for procedure_id, row_year, row_month, total, online in saved:
+        row = rows.get(procedure_id)
+        if row is None:
+            continue
+        if (row_year, row_month) == (year, month):
+            row.saved_total, row.saved_online = total, online
+        else:
+            row.previous_total, row.previous_online = total, online
+
+    if month > 1:
+        sums = (
+            DossierCount.objects.filter(unit=unit, year=year, month__lt=month, procedure__in=[p.pk for p in procedures])
+            .values("procedure__authority")
+            .annotate(total=Sum("total"), online=Sum("online"))
+            .order_by()
+        )
+        for values in sums:
+            key = "own" if unit.is_department else values["procedure__authority"]
+            if key in sections:
+                sections[key].before_total = values["total"] or 0
+                sections[key].before_online = values["online"] or 0
+
+    return Grid(
+        unit=unit,
+        year=year,
+        month=month,
+        sections=[section for section in sections.values() if section.rows],
+        version=month_version(unit.pk, year, month),
+        lock=lock_for(unit.district_id, year, month),
+        last_change=last_change(unit.pk, year, month),
+    )
+
+
+class CellState:
+    ENTERED = "entered"
+    MISSING = "missing"
+    LOCKED = "locked"
+    NOT_DUE = "not_due"
+
+
+CELL_LABELS = {
+    CellState.ENTERED: gettext_lazy("Đã nhập"),
+    CellState.MISSING: gettext_lazy("Chưa nhập"),
+    CellState.LOCKED: gettext_lazy("Đã khóa"),
+    CellState.NOT_DUE: gettext_lazy("Chưa đến kỳ"),
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    unit: Unit
+    month: int
+    rows: int
+    state: str  # entered, missing or not due
+    locked: bool
+
+    @property
+    def label(self) -> str:
+        if self.locked:
+            return f"{CELL_LABELS[self.state]} · {CELL_LABELS[CellState.LOCKED]}"
+        return str(CELL_LABELS[self.state])
+
+    @property
+    def entered(self) -> bool:
+        return self.rows > 0
+
+
+@dataclass
+class MatrixRow:
+    unit: Unit
+    cells: list[Cell]
+
+    @property
+    def missing(self) -> int:
+        return sum(1 for cell in self.cells if cell.state == CellState.MISSING)
+
+
+@dataclass
+class MonthColumn:
+    month: int
+    entered: int
+    units: int
+    year_locked: bool
+    lock: CountLock | None
+    not_due: bool
+
+
+@dataclass
+class Matrix:
+    year: int
+    rows: list[MatrixRow]
+    columns: list[MonthColumn]
+    year_lock: CountLock | None
+
+
+def build_matrix(units, year: int, *, district=None) -> Matrix:
+    """Unit × month for a year: entered, missing, locked, not yet due.
+
+    Queries: the units; the rows per unit and month (one aggregate); the locks. Three, whatever
+    the number of units.
+    """
+    units = list(units.select_related(None).order_by("kind", "sort_order", "code"))
+    counts = {
+        (values["unit_id"], values["month"]): values["rows"]
+        for values in DossierCount.objects.filter(year=year, unit__in=[unit.pk for unit in units])
+        .values("unit_id", "month")
+        .annotate(rows=Count("id"))
+        .order_by()
+    }
+    district_ids = {unit.district_id for unit in units}
+    if district is not None:
+        district_ids.add(district.pk)
+    locks = LockIndex.load(district_ids=district_ids, years=[year])
+    today = timezone.localdate()
+    rows = []
+    for unit in units:
+        cells = []
+        for month in range(1, 13):
+            entered = counts.get((unit.pk, month), 0)
+            locked = locks.get(unit.district_id, year, month) is not None
+            if entered:
+                state = CellState.ENTERED
+            elif is_future(year, month, today=today):
+                state = CellState.NOT_DUE
+            else:
+                state = CellState.MISSING
+            cells.append(Cell(unit, month, entered, state, locked))
+        rows.append(MatrixRow(unit, cells))
+    lock_district_id = district.pk if district is not None else None
+    columns = [
+        MonthColumn(
+            month=month,
+            entered=sum(1 for row in rows if row.cells[month - 1].entered),
+            units=len(rows),
+            year_locked=lock_district_id is not None and locks.year_lock(lock_district_id, year) is not None,
+            lock=locks.month_lock(lock_district_id, year, month) if lock_district_id is not None else None,
+            not_due=is_future(year, month, today=today),
+        )
+        for month in range(1, 13)
+    ]
+    year_lock = locks.year_lock(lock_district_id, year) if lock_district_id is not None else None
+    return Matrix(year=year, rows=rows, columns=columns, year_lock=year_lock)
+
+
+def lock_history(district, year: int, limit: int = 20):
+    """Who locked and unlocked what in that year, newest first (one query)."""
+    return list(
+        CountLock.history.filter(district_id=district.pk, year=year)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+
+
+def month_history(unit: Unit, year: int, month: int, limit: int = 1000):
+    """Every change of this unit-month, newest first, with the values before it (one query).
+
+    Returns (records, truncated); each record has .previous, the record of the same count
+    before it (None for the first), and its procedure.
+    """
+    newest = list(
+        DossierCount.history.filter(unit_id=unit.pk, year=year, month=month)
+        .select_related("history_user", "procedure")
+        .order_by("-history_id")[: limit + 1]
+    )
+    truncated = len(newest) > limit
+    records = newest[:limit]
+    previous_by_row = {}
+    for record in reversed(records):
+        record.previous = previous_by_row.get(record.id)
+        previous_by_row[record.id] = record
+    return records, truncated
+
+
+def year_choices(selected: int) -> list[int]:
+    today = timezone.localdate()
+    first = min(selected, today.year - 6)
+    return list(range(max(first, 2000), max(today.year, selected) + 1))[::-1]
+
+
+def history_action_label(record) -> str:
+    if record.history_type == "+":
+        return _("Thêm")
+    if record.history_type == "-":
+        return _("Xóa")
+    return _("Sửa")

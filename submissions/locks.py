@@ -1,0 +1,83 @@
+"""Which months are locked, and how to say so. Every writer asks `lock_for` (or `LockIndex`)."""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from units.models import District
+
+from .models import CountLock
+
+
+def person_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def period_label(year: int, month: int | None) -> str:
+    if month is None:
+        return _("Năm %(year)s") % {"year": year}
+    return _("Tháng %(month)s/%(year)s") % {"month": month, "year": year}
+
+
+def format_moment(moment) -> str:
+    """"14:05 ngày 02/12/2020" in the district's time zone."""
+    local = timezone.localtime(moment)
+    return _("%(time)s ngày %(date)s") % {"time": local.strftime("%H:%M"), "date": local.strftime("%d/%m/%Y")}
+
+
+def lock_message(lock: CountLock, *, month: int | None = None) -> str:
+    """Why a month refuses changes: what is locked, by whom and when."""
+    period = period_label(lock.year, lock.month)
+    if lock.month is None and month is not None:
+        period = _("Tháng %(month)s/%(year)s (cả năm %(year)s)") % {"month": month, "year": lock.year}
+    values = {"period": period, "moment": format_moment(lock.locked_at)}
+    if lock.locked_by_id is None:
+        return _("%(period)s đã bị khóa từ dòng lệnh lúc %(moment)s.") % values
+    return _("%(period)s đã bị khóa bởi %(person)s lúc %(moment)s.") % {**values, "person": person_name(lock.locked_by)}
+
+
+class LockIndex:
+    """The locks of some districts and years, read in one query, answered from memory."""
+
+    def __init__(self, locks: Iterable[CountLock]):
+        self._locks = {(lock.district_id, lock.year, lock.month): lock for lock in locks}
+
+    @classmethod
+    def load(cls, *, district_ids: Iterable[int], years: Iterable[int]) -> "LockIndex":
+        return cls(
+            CountLock.objects.filter(district_id__in=set(district_ids), year__in=set(years)).select_related("locked_by")
+        )
+
+    def get(self, district_id: int, year: int, month: int) -> CountLock | None:
+        """The lock that holds this month: the year's lock first, else the month's own."""
+        return self._locks.get((district_id, year, None)) or self._locks.get((district_id, year, month))
+
+    def year_lock(self, district_id: int, year: int) -> CountLock | None:
+        return self._locks.get((district_id, year, None))
+
+    def month_lock(self, district_id: int, year: int, month: int) -> CountLock | None:
+        return self._locks.get((district_id, year, month))
+
+
+def lock_for(district: District | int, year: int, month: int) -> CountLock | None:
+    """The lock that refuses changes to this district's counts of that month, or None (one query)."""
+    district_id = district if isinstance(district, int) else district.pk
+    locks = CountLock.objects.filter(
+        Q(month__isnull=True) | Q(month=month), district_id=district_id, year=year
+    ).select_related("locked_by")
+    return LockIndex(locks).get(district_id, year, month)
+
+
+def is_future(year: int, month: int, *, today: date | None = None) -> bool:
+    """A month after the current one in the district's time zone (the current month is allowed)."""
+    today = today or timezone.localdate()
+    return (year, month) > (today.year, today.month)
+
+
+def future_message(year: int, month: int) -> str:
+    return _("Tháng %(month)s/%(year)s chưa đến nên chưa nhập được số liệu.") % {"month": month, "year": year}

@@ -1,0 +1,292 @@
+"""Writes to dossier counts and locks. Every way a count changes (grid, upload, command) ends here.
+
+Each writer locks the rows of the units it touches (in id order, so writers never deadlock), then
+checks the locks, the month and the version the person saw, and writes with bulk queries that
+also write the history (who, when, how).
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from units.models import District, Unit
+
+from .locks import LockIndex, future_message, is_future, lock_for, lock_message, period_label
+from .models import ChangeReason, CountLock, DossierCount, Procedure, TARGET_MIN_LEVEL, pair_error
+from .versions import MonthKey, last_change, month_version, month_versions
+
+MAX_COUNT = 1_000_000  # more dossiers than this in one month for one procedure is a typing error
+
+
+class CountsRefused(Exception):
+    """The change was refused and nothing was written; `message` says why, in Vietnamese."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class MonthLocked(CountsRefused):
+    pass
+
+
+class MonthInFuture(CountsRefused):
+    pass
+
+
+class StaleCounts(CountsRefused):
+    """Somebody else changed the counts since the page (or the preview) was read."""
+
+
+class InvalidCounts(CountsRefused):
+    pass
+
+
+@dataclass(frozen=True)
+class Entry:
+    """The counts somebody wants saved for one unit, procedure and month."""
+
+    unit: Unit
+    procedure: Procedure
+    year: int
+    month: int
+    total: int
+    online: int
+
+    @property
+    def key(self) -> tuple[int, int, int, int]:
+        return (self.unit.pk, self.procedure.pk, self.year, self.month)
+
+
+@dataclass(frozen=True)
+class Change:
+    unit: Unit
+    procedure: Procedure
+    year: int
+    month: int
+    old_total: int | None
+    old_online: int | None
+    new_total: int
+    new_online: int
+    row: int | None = None  # the spreadsheet row it came from, when it came from one
+
+    @property
+    def is_new(self) -> bool:
+        return self.old_total is None
+
+
+def stale_message(unit_id: int, year: int, month: int) -> str:
+    change = last_change(unit_id, year, month)
+    if change is None:  # every record of the month was removed meanwhile
+        return _("Số liệu vừa được thay đổi — hãy tải lại trang.")
+    return _("Số liệu đã được %(person)s thay đổi lúc %(moment)s — hãy tải lại trang.") % {
+        "person": change.who,
+        "moment": change.when_text,
+    }
+
+
+def entry_error(entry: Entry) -> str | None:
+    """Why these values may not be saved (checked again here, whatever the form said), or None."""
+    procedure = entry.procedure
+    message = pair_error(entry.unit, procedure)
+    if message:
+        return message
+    if procedure.online_level < TARGET_MIN_LEVEL or not (
+        procedure.first_year <= entry.year and (procedure.last_year is None or entry.year <= procedure.last_year)
+    ):
+        return _("Thủ tục %(procedure)s không nhận số liệu trong năm %(year)s.") % {
+            "procedure": procedure.code,
+            "year": entry.year,
+        }
+    if not (isinstance(entry.total, int) and isinstance(entry.online, int)):
+        return _("Số hồ sơ phải là số nguyên.")
+    if entry.total < 0 or entry.online < 0:
+        return _("Số hồ sơ không được âm.")
+    if entry.total > MAX_COUNT or entry.online > MAX_COUNT:
+        return _("Số hồ sơ quá lớn.")
+    if entry.online > entry.total:
+        return _("Số hồ sơ trực tuyến (%(online)s) không được lớn hơn tổng số hồ sơ (%(total)s).") % {
+            "online": entry.online,
+            "total": entry.total,
+        }
+    return None
+
+
+def _write(entries: list[Entry], *, user, reason: str) -> list[Change]:
+    """Create or update the rows for these entries, with their history, in at most five queries.
+
+    Queries: the existing rows (locked), insert, history of inserts, update, history of updates.
+    A blank (0/0) entry without a saved row creates nothing; a saved row is kept even at 0/0.
+    """
+    if not entries:
+        return []
+    if len({entry.key for entry in entries}) != len(entries):
+        raise InvalidCounts(_("Có hai dòng số liệu cho cùng một đơn vị, thủ tục và tháng."))
+    unit_ids = {entry.unit.pk for entry in entries}
+    years = {entry.year for entry in entries}
+    months = {entry.month for entry in entries}
+    existing = {
+        (row.unit_id, row.procedure_id, row.year, row.month): row
+        for row in DossierCount.objects.select_for_update().filter(
+            unit_id__in=unit_ids, year__in=years, month__in=months
+        )
+    }
+    now = timezone.now()
+    to_create, to_update, changes = [], [], []
+    for entry in entries:
+        row = existing.get(entry.key)
+        if row is None:
+            if entry.total == 0 and entry.online == 0:
+                continue
+            to_create.append(
+                DossierCount(
+                    unit=entry.unit,
+                    procedure=entry.procedure,
+                    year=entry.year,
+                    month=entry.month,
+                    total=entry.total,
+                    online=entry.online,
+                    updated_by=user,
+                    updated_at=now,
+                )
+            )
+            old = (None, None)
+        elif (row.total, row.online) != (entry.total, entry.online):
+            old = (row.total, row.online)
+            row.total, row.online = entry.total, entry.online
+            row.updated_by, row.updated_at = user, now
+            to_update.append(row)
+        else:
+            continue
+        changes.append(
+            Change(entry.unit, entry.procedure, entry.year, entry.month, *old, entry.total, entry.online)
+        )
+    history_user = user if getattr(user, "pk", None) else None
+    if to_create:
+        bulk_create_with_history(
+            to_create, DossierCount, batch_size=500, default_user=history_user, default_change_reason=reason,
+            default_date=now,
+        )
+    if to_update:
+        bulk_update_with_history(
+            to_update, DossierCount, ["total", "online", "updated_by", "updated_at"], batch_size=500,
+            default_user=history_user, default_change_reason=reason, default_date=now,
+        )
+    return changes
+
+
+@transaction.atomic
+def save_month(
+    *,
+    unit: Unit,
+    year: int,
+    month: int,
+    values: Mapping[Procedure, tuple[int, int]],
+    version: str,
+    user,
+    reason: str = ChangeReason.GRID,
+) -> list[Change]:
+    """Save one unit-month from the grid: every row or none; returns what changed.
+
+    Queries (at most eight): lock the unit row; the month's lock; the month's version; then
+    `_write` (existing rows, insert, its history, update, its history).
+    Raises MonthInFuture, MonthLocked, StaleCounts (somebody saved since `version` was read)
+    or InvalidCounts; nothing is written then.
+    """
+    if is_future(year, month):
+        raise MonthInFuture(future_message(year, month))
+    # Serialises every writer of this unit, including the first insert of a month (no rows to lock yet).
+    Unit.objects.select_for_update().only("pk").get(pk=unit.pk)
+    lock = lock_for(unit.district_id, year, month)
+    if lock is not None:
+        raise MonthLocked(lock_message(lock, month=month))
+    if month_version(unit.pk, year, month) != version:
+        raise StaleCounts(stale_message(unit.pk, year, month))
+    entries = [Entry(unit, procedure, year, month, total, online) for procedure, (total, online) in values.items()]
+    for entry in entries:
+        message = entry_error(entry)
+        if message:
+            raise InvalidCounts(message)
+    return _write(entries, user=user, reason=reason)
+
+
+@transaction.atomic
+def apply_counts(
+    *, entries: Iterable[Entry], versions: Mapping[MonthKey, str], user, reason: str
+) -> list[Change]:
+    """Apply a whole spreadsheet (or any batch): every entry or none; returns what changed.
+
+    `versions` holds the version of every unit-month as it was when the batch was previewed;
+    if any differs now the batch is refused (StaleCounts) so nobody's numbers are overwritten
+    unseen. Locks, future months and the values themselves are checked again here.
+    """
+    entries = list(entries)
+    if not entries:
+        return []
+    unit_ids = sorted({entry.unit.pk for entry in entries})
+    list(Unit.objects.select_for_update().filter(pk__in=unit_ids).order_by("pk").values_list("pk", flat=True))
+    for entry in entries:
+        if is_future(entry.year, entry.month):
+            raise MonthInFuture(future_message(entry.year, entry.month))
+    locks = LockIndex.load(district_ids={entry.unit.district_id for entry in entries}, years={e.year for e in entries})
+    for entry in entries:
+        lock = locks.get(entry.unit.district_id, entry.year, entry.month)
+        if lock is not None:
+            raise MonthLocked(lock_message(lock, month=entry.month))
+    keys = {(entry.unit.pk, entry.year, entry.month) for entry in entries}
+    current = month_versions(keys)
+    for key in sorted(keys):
+        if current[key] != versions.get(key):
+            raise StaleCounts(stale_message(*key))
+    for entry in entries:
+        message = entry_error(entry)
+        if message:
+            raise InvalidCounts(message)
+    return _write(entries, user=user, reason=reason)
+
+
+def _hold_district(district: District) -> None:
+    """Wait for every save in progress in the district, and keep new ones out until commit."""
+    list(Unit.objects.select_for_update().filter(district=district).order_by("pk").values_list("pk", flat=True))
+
+
+@transaction.atomic
+def lock_period(*, district: District, year: int, month: int | None = None, user=None, reason: str = "web") -> CountLock:
+    """Lock a year (month None) or one month of a district; raises CountsRefused if already locked."""
+    _hold_district(district)
+    year_lock = CountLock.objects.select_related("locked_by").filter(district=district, year=year, month__isnull=True).first()
+    if year_lock is not None:
+        raise CountsRefused(lock_message(year_lock, month=month))
+    if month is not None:
+        existing = lock_for(district, year, month)
+        if existing is not None:
+            raise CountsRefused(lock_message(existing))
+    lock = CountLock(district=district, year=year, month=month, locked_by=user, locked_at=timezone.now())
+    lock._history_user = user
+    lock._change_reason = reason
+    lock.full_clean()
+    lock.save()
+    return lock
+
+
+@transaction.atomic
+def unlock_period(*, district: District, year: int, month: int | None = None, user=None, reason: str = "web") -> CountLock:
+    """Remove the lock of a year (month None) or of one month; raises CountsRefused if there is none.
+
+    Unlocking a year leaves the locks of single months in place.
+    """
+    _hold_district(district)
+    lock = CountLock.objects.filter(district=district, year=year).filter(
+        Q(month__isnull=True) if month is None else Q(month=month)
+    ).first()
+    if lock is None:
+        raise CountsRefused(_("%(period)s không bị khóa.") % {"period": period_label(year, month)})
+    lock._history_user = user
+    lock._change_reason = reason
+    lock.delete()
+    return lock

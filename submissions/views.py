@@ -1,0 +1,356 @@
+"""Entry pages: completeness matrix, the grid of a unit-month, its history, template download,
+spreadsheet upload with preview, and year/month locks. Thin: access helper → form → service."""
+
+import base64
+import hashlib
+import io
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from units.access import can_enter_counts, get_unit_for_user, home_unit
+from units.models import District, Unit
+
+from . import exporting, grid as grids, importing
+from .forms import CountGridForm, LockForm, UploadForm
+from .locks import future_message, lock_message, period_label
+from .models import ChangeReason
+from .services import CountsRefused, StaleCounts, lock_period, save_month, unlock_period
+
+IMPORT_SESSION_KEY = "entry_import"
+SAVED_SESSION_KEY = "entry_saved"
+
+
+def _valid_month(year: int, month: int) -> None:
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        raise Http404(_("Không có tháng này."))
+
+
+def may_enter_any(user) -> bool:
+    """Whether this person may enter (and so upload) counts of at least one unit."""
+    if user.has_perm("submissions.change_dossiercount") and user.has_perm("units.view_all_units"):
+        return True
+    unit = home_unit(user)
+    return unit is not None and can_enter_counts(user, unit)
+
+
+def district_of(user) -> District | None:
+    """The district whose months this person locks: their own, or the only one there is."""
+    person = getattr(user, "person", None)
+    if person is not None and person.district_id:
+        return person.district
+    districts = list(District.objects.all()[:2])
+    return districts[0] if len(districts) == 1 else None
+
+
+@login_required
+def entry_index(request):
+    """Which unit has entered which month of the year; one click opens the grid."""
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    if not 2000 <= year <= 2100:
+        year = today.year
+    may_lock = request.user.has_perm("submissions.lock_counts")
+    district = district_of(request.user) if may_lock else None
+    matrix = grids.build_matrix(Unit.objects.visible_to(request.user).active(), year, district=district)
+    context = {
+        "matrix": matrix,
+        "year": year,
+        "years": grids.year_choices(year),
+        "may_lock": may_lock and district is not None,
+        "may_import": may_enter_any(request.user),
+        "lock_history": grids.lock_history(district, year) if may_lock and district is not None else [],
+        "template_month": today.month if year == today.year else 12,
+        "months": range(1, 13),
+        "year_lock_text": lock_message(matrix.year_lock) if matrix.year_lock else "",
+    }
+    return render(request, "submissions/entry_index.html", context)
+
+
+def _typed(form, name):
+    if form.is_bound and name in getattr(form, "cleaned_data", {}):
+        return form.cleaned_data[name] or 0
+    return None
+
+
+def _grid_context(request, grid, form, can_edit, conflict="", **extra):
+    rows_with_fields = []
+    for section in grid.sections:
+        rows = []
+        for row in section.rows:
+            differs = False
+            if conflict:
+                typed = (_typed(form, row.total_name), _typed(form, row.online_name))
+                differs = typed != (row.saved_total or 0, row.saved_online or 0)
+            rows.append((row, form[row.total_name], form[row.online_name], form.row_errors(row), differs))
+        rows_with_fields.append((section, rows))
+    return {
+        "grid": grid,
+        "form": form,
+        "can_edit": can_edit and grid.lock is None and not grid.is_future,
+        "may_enter": can_edit,
+        "lock_text": lock_message(grid.lock, month=grid.month) if grid.lock else "",
+        "future_text": future_message(grid.year, grid.month) if grid.is_future else "",
+        "rows_with_fields": rows_with_fields,
+        "conflict": conflict,
+        **extra,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_grid(request, unit_code: str, year: int, month: int):
+    """The counts of one unit-month: one row per procedure, saved all together."""
+    _valid_month(year, month)
+    unit, can_edit = get_unit_for_user(request.user, unit_code, for_edit=request.method == "POST")
+    grid = grids.build_grid(unit, year, month)
+    status = 200
+    conflict = ""
+    if request.method == "POST":
+        form = CountGridForm(request.POST, rows=grid.rows)
+        if grid.is_future:
+            form.add_error(None, future_message(year, month))
+        elif grid.lock is not None:
+            form.add_error(None, lock_message(grid.lock, month=month))
+        if form.is_valid():
+            try:
+                changes = save_month(
+                    unit=unit,
+                    year=year,
+                    month=month,
+                    values=form.values(),
+                    version=form.cleaned_data["version"],
+                    user=request.user,
+                    reason=ChangeReason.GRID,
+                )
+            except StaleCounts as refused:
+                # Keep what the person typed on screen; show beside it what is saved now.
+                conflict = refused.message
+                grid = grids.build_grid(unit, year, month)
+                data = request.POST.copy()
+                data["version"] = grid.version
+                form = CountGridForm(data, rows=grid.rows)
+                form.is_valid()
+                status = 409
+            except CountsRefused as refused:
+                form.add_error(None, refused.message)
+            else:
+                request.session[SAVED_SESSION_KEY] = {
+                    "unit": unit.code,
+                    "year": year,
+                    "month": month,
+                    "changes": [
+                        [c.procedure.pk, c.procedure.code, c.procedure.name, c.old_total, c.old_online, c.new_total, c.new_online]
+                        for c in changes
+                    ],
+                }
+                if changes:
+                    messages.success(
+                        request,
+                        _("Đã lưu số liệu tháng %(month)s/%(year)s của %(unit)s: %(count)s dòng thay đổi.")
+                        % {"month": month, "year": year, "unit": unit.name, "count": len(changes)},
+                    )
+                else:
+                    messages.info(request, _("Không có số nào thay đổi; không cần lưu."))
+                return redirect("submissions:entry_grid", unit_code=unit.code, year=year, month=month)
+    else:
+        form = CountGridForm(rows=grid.rows, initial={"version": grid.version})
+    saved = request.session.pop(SAVED_SESSION_KEY, None) if request.method == "GET" else None
+    if saved and (saved.get("unit"), saved.get("year"), saved.get("month")) != (unit.code, year, month):
+        saved = None
+    changed_ids = {change[0] for change in saved["changes"]} if saved else set()
+    context = _grid_context(
+        request,
+        grid,
+        form,
+        can_edit,
+        conflict=conflict,
+        saved_changes=saved["changes"] if saved else [],
+        changed_ids=changed_ids,
+        previous_url=reverse("submissions:entry_grid", args=[unit.code, *grid.previous]),
+        next_url=reverse("submissions:entry_grid", args=[unit.code, *grid.next]),
+    )
+    return render(request, "submissions/entry_grid.html", context, status=status)
+
+
+@login_required
+def entry_history(request, unit_code: str, year: int, month: int):
+    """Every change of a unit-month: who, when, old → new, and how it came."""
+    _valid_month(year, month)
+    unit, _can_edit = get_unit_for_user(request.user, unit_code)
+    records, truncated = grids.month_history(unit, year, month)
+    reasons = dict(ChangeReason.choices)
+    for record in records:
+        record.how = reasons.get(record.history_change_reason or "", _("Khác"))
+        record.action = grids.history_action_label(record)
+    context = {"unit": unit, "year": year, "month": month, "records": records, "truncated": truncated}
+    return render(request, "submissions/entry_history.html", context)
+
+
+@login_required
+def template_download(request, year: int, month: int, extension: str):
+    """The month's template for all the units the person sees, or one (?unit=CODE)."""
+    _valid_month(year, month)
+    if extension not in ("xlsx", "csv"):
+        raise Http404
+    code = request.GET.get("unit")
+    if code:
+        unit, _can_edit = get_unit_for_user(request.user, code)
+        units = Unit.objects.filter(pk=unit.pk)
+    else:
+        unit = None
+        units = Unit.objects.visible_to(request.user).active()
+    rows = exporting.template_rows(units, year, month)
+    if extension == "xlsx":
+        response = HttpResponse(content_type=exporting.XLSX_CONTENT_TYPE)
+        buffer = io.BytesIO()
+        exporting.write_xlsx(rows, buffer)
+        response.write(buffer.getvalue())
+    else:
+        response = HttpResponse(content_type=exporting.CSV_CONTENT_TYPE)
+        exporting.write_csv(rows, response)
+    response["Content-Disposition"] = f'attachment; filename="{exporting.filename_for(year, month, unit, extension)}"'
+    return response
+
+
+@login_required
+def template_choose(request):
+    """The download form on the entry pages asks with ?year=&month=[&unit=]&format=; answer with the file's address."""
+    try:
+        year, month = int(request.GET.get("year", "")), int(request.GET.get("month", ""))
+    except ValueError:
+        raise Http404(_("Không có tháng này.")) from None
+    _valid_month(year, month)
+    extension = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    url = reverse("submissions:template_download", args=[year, month, extension])
+    code = request.GET.get("unit")
+    if code:
+        unit, _can_edit = get_unit_for_user(request.user, code)
+        url += "?" + urlencode({"unit": unit.code})
+    return redirect(url)
+
+
+def _require_import(user):
+    if not may_enter_any(user):
+        raise PermissionDenied(_("Bạn không có quyền nhập số liệu."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    """Upload a filled template; the answer is a preview of every change and every error."""
+    _require_import(request.user)
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            preview = importing.preview_import(data=data, filename=upload.name, user=request.user)
+            digest = hashlib.sha256(data).hexdigest()
+            if preview.ok and preview.changes:
+                # Kept until confirmed: the file itself (size-limited by the form) and the versions it was compared with.
+                request.session[IMPORT_SESSION_KEY] = {
+                    "name": upload.name,
+                    "data": base64.b64encode(data).decode("ascii"),
+                    "sha256": digest,
+                    "versions": importing.stored_versions(preview),
+                }
+            else:
+                request.session.pop(IMPORT_SESSION_KEY, None)
+            return render(request, "submissions/import_preview.html", {"preview": preview, "sha256": digest})
+    else:
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        form = UploadForm()
+    return render(request, "submissions/import_upload.html", {"form": form, **_template_links()})
+
+
+def _template_links():
+    today = timezone.localdate()
+    return {"template_year": today.year, "template_month": today.month, "months": range(1, 13)}
+
+
+@login_required
+@require_POST
+def import_confirm(request):
+    """Apply the previewed file: checked again now; all of it in one transaction, or nothing."""
+    _require_import(request.user)
+    stored = request.session.get(IMPORT_SESSION_KEY)
+    if not stored or request.POST.get("sha256") != stored.get("sha256"):
+        messages.error(request, _("Không còn tệp nào chờ xác nhận; hãy tải tệp lên lại."))
+        return redirect("submissions:import_upload")
+    data = base64.b64decode(stored["data"])
+    preview = importing.preview_import(data=data, filename=stored["name"], user=request.user)
+    try:
+        changes = importing.apply_import(
+            preview,
+            user=request.user,
+            reason=ChangeReason.UPLOAD,
+            versions=importing.versions_from_store(stored.get("versions")),
+        )
+    except CountsRefused as refused:
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        return render(
+            request, "submissions/import_preview.html", {"preview": preview, "refused": refused.message}, status=409
+        )
+    request.session.pop(IMPORT_SESSION_KEY, None)
+    messages.success(
+        request, _("Đã ghi %(count)s thay đổi từ tệp %(file)s.") % {"count": len(changes), "file": preview.filename}
+    )
+    return render(request, "submissions/import_done.html", {"preview": preview, "changes": changes})
+
+
+def _lock_request(request):
+    if not request.user.has_perm("submissions.lock_counts"):
+        raise PermissionDenied(_("Chỉ Cơ quan Tổ chức - Nội vụ được khóa, mở khóa số liệu."))
+    district = district_of(request.user)
+    if district is None:
+        raise PermissionDenied(_("Tài khoản chưa gắn với huyện nào."))
+    form = LockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Năm hoặc tháng không hợp lệ."))
+        return district, None, None
+    return district, form.cleaned_data["year"], form.cleaned_data["month"]
+
+
+def _back_to_index(year):
+    url = reverse("submissions:entry_index")
+    return redirect(f"{url}?year={year}" if year else url)
+
+
+@login_required
+@require_POST
+def lock_view(request):
+    district, year, month = _lock_request(request)
+    if year is not None:
+        try:
+            lock_period(district=district, year=year, month=month, user=request.user, reason="web")
+        except CountsRefused as refused:
+            messages.warning(request, refused.message)
+        else:
+            messages.success(request, _("Đã khóa %(period)s.") % {"period": period_label(year, month).lower()})
+    return _back_to_index(year)
+
+
+@login_required
+@require_POST
+def unlock_view(request):
+    district, year, month = _lock_request(request)
+    if year is not None:
+        try:
+            unlock_period(district=district, year=year, month=month, user=request.user, reason="web")
+        except CountsRefused as refused:
+            messages.warning(request, refused.message)
+        else:
+            messages.success(request, _("Đã mở khóa %(period)s.") % {"period": period_label(year, month).lower()})
+    return _back_to_index(year)
