@@ -1,3 +1,16 @@
+from django.urls import path
+
+from . import views
+
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("units/<str:unit_code>/", views.unit_dashboard, name="unit_dashboard"),
+    path("my-unit/", views.my_dashboard, name="my_dashboard"),
+    path("overview/", views.OverviewView.as_view(), name="overview"),
+    path("overview/export.xlsx", views.OverviewXlsxView.as_view(), name="overview_xlsx"),
+    path("reports/year-end/", views.YearEndIndexView.as_view(), name="year_end_index"),
+    path("reports/year-end/<int:year>/", views.YearEndView.as_view(), name="year_end"),
+    path("reports/year-end/<int:year>/scoring.xlsx", views.YearEndXlsxView.as_view(), name="year_end_xlsx"),
+    path("api/progress", views.api_progress, name="api_progress"),
+]

@@ -1,0 +1,297 @@
+"""One row generator per report, rendered both to the page (django-tables2) and to xlsx.
+
+A report is a list of `Column`s and an iterable of rows; a row is a dict from column key to a
+plain value taken from the engine's results (`targets.progress`):
+
+    text      str                     counts    int or None
+    rate      Rate (online, total and the engine's percentage) or None
+    target    the rule's target (Decimal), measured as the column's rule says
+    status    targets.arithmetic.Status or None (the rule does not apply to the unit)
+    points    Decimal
+
+Nothing here adds dossiers or divides them: every figure is read from the engine.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from targets.arithmetic import Measure, Status
+from targets.models import TargetRule
+from targets.progress import Progress, ProcedureLine, RuleProgress
+
+from .wording import overall_status, status_order
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A rate as the engine reported it: the sums it is made of and its percentage."""
+
+    online: int
+    total: int
+    percent: Decimal | None
+
+    def _key(self):
+        return (self.percent is not None, self.percent or Decimal(0), self.total)
+
+    def __lt__(self, other):
+        return self._key() < other._key() if isinstance(other, Rate) else NotImplemented
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: str  # text | count | rate | value | target | status | points
+    rule: TargetRule | None = None
+    width: int = 12
+    order: str = ""
+
+    @property
+    def order_key(self) -> str:
+        """The row key that sorts this column (statuses sort worst first, not alphabetically)."""
+        if self.order:
+            return self.order
+        return f"{self.key}_order" if self.kind == "status" else self.key
+
+
+def _rule_key(index: int, aspect: str) -> str:
+    return f"r{index}_{aspect}"
+
+
+def rules_shown(progress: Progress, entries=None, *, rule_code: str = "") -> list[TargetRule]:
+    """The rules that apply to at least one of the entries (or the one rule asked for)."""
+    entries = progress.units if entries is None else entries
+    applied = {rule.code for entry in entries for rule in entry.rules}
+    return [rule for rule in progress.rules if rule.code in applied and (not rule_code or rule.code == rule_code)]
+
+
+def rule_header(rule: TargetRule, aspect: str) -> str:
+    return f"{rule.code} · {ASPECT_LABELS[aspect]}"
+
+
+ASPECT_LABELS = {
+    "online": _("trực tuyến"),
+    "total": _("tổng số"),
+    "rate": _("tỷ lệ"),
+    "value": _("kết quả"),
+    "target": _("chỉ tiêu"),
+    "status": _("đánh giá"),
+    "shortfall": _("còn thiếu"),
+}
+
+ASPECT_KINDS = {
+    "online": "count", "total": "count", "rate": "rate", "value": "value", "target": "target",
+    "status": "status", "shortfall": "count",
+}
+
+
+def _unit_columns(with_kind: bool):
+    columns = [
+        Column("code", _("Mã đơn vị"), "text", width=11),
+        Column("name", _("Đơn vị"), "text", width=34),
+    ]
+    if with_kind:
+        columns.append(Column("kind", _("Loại đơn vị"), "text", width=18))
+    columns.append(Column("position", _("Xếp hạng"), "text", width=9, order="position_order"))
+    return columns
+
+
+def _rule_columns(rules, aspects_for):
+    columns = []
+    for index, rule in enumerate(rules):
+        for aspect in aspects_for(rule):
+            width = {"status": 15, "value": 11, "rate": 9}.get(aspect, 10)
+            columns.append(Column(_rule_key(index, aspect), rule_header(rule, aspect), ASPECT_KINDS[aspect], rule, width))
+    return columns
+
+
+def overview_columns(rules) -> list[Column]:
+    """The district overview: per rule its value, target, status and shortfall; the points."""
+    return [
+        *_unit_columns(with_kind=True),
+        *_rule_columns(rules, lambda rule: ["value", "target", "status", "shortfall"]),
+        Column("points", _("Điểm trừ"), "points", width=9),
+    ]
+
+
+def scoring_columns(rules) -> list[Column]:
+    """A sheet of the scoring workbook: per rule online, total, rate, target, status, shortfall."""
+
+    def aspects(rule):
+        if rule.measure == Measure.RATE:
+            return ["online", "total", "rate", "target", "status", "shortfall"]
+        return ["online", "total", "target", "status", "shortfall"]
+
+    return [
+        *_unit_columns(with_kind=False),
+        *_rule_columns(rules, aspects),
+        Column("points", _("Điểm trừ"), "points", width=9),
+        Column("flagged", _("Bị trừ điểm"), "text", width=11),
+    ]
+
+
+def _rate_of(rule: RuleProgress) -> Rate:
+    return Rate(rule.online, rule.total, rule.rate)
+
+
+def _rule_cells(index: int, rule: TargetRule, progress: RuleProgress | None) -> dict:
+    key = lambda aspect: _rule_key(index, aspect)  # noqa: E731
+    if progress is None:
+        cells = {key(aspect): None for aspect in ASPECT_KINDS}
+        cells[key("status") + "_order"] = status_order(None)
+        return cells
+    rate = _rate_of(progress) if progress.measure == Measure.RATE else None
+    return {
+        key("online"): progress.online,
+        key("total"): progress.total,
+        key("rate"): rate,
+        key("value"): rate if rate is not None else progress.online,
+        key("target"): progress.target,
+        key("status"): progress.status,
+        key("status") + "_order": status_order(progress.status),
+        key("shortfall"): progress.shortfall,
+        f"r{index}": progress,
+    }
+
+
+def positions(progress: Progress) -> dict[int, str]:
+    """Each unit's rank among units of its kind, as "3/16"."""
+    result = {}
+    for kind in {entry.unit.kind for entry in progress.units}:
+        ranking = progress.ranking(kind)
+        for position, entry in enumerate(ranking, start=1):
+            result[entry.unit.pk] = f"{position}/{len(ranking)}"
+    return result
+
+
+def unit_rows(progress: Progress, rules, *, unit_ids=None, status: str = "", kind: str = ""):
+    """One row per unit of the progress (only `unit_ids`, of `kind`), with the rules' cells.
+
+    `status` keeps the units where one of the `rules` is in that status; when only some rules
+    are shown, units none of them applies to are left out.
+    """
+    ranks = positions(progress)
+    shown_codes = {rule.code for rule in rules}
+    for entry in progress.units:
+        unit = entry.unit
+        if unit_ids is not None and unit.pk not in unit_ids:
+            continue
+        if kind and unit.kind != kind:
+            continue
+        own = [rule for rule in entry.rules if rule.code in shown_codes]
+        if not own and len(shown_codes) < len(progress.rules):
+            continue
+        if status and not any(rule.status == status for rule in own):
+            continue
+        row = {
+            "unit": unit,
+            "code": unit.code,
+            "name": unit.name,
+            "kind": str(unit.get_kind_display()),
+            "position": ranks.get(unit.pk, ""),
+            "position_order": int(ranks.get(unit.pk, "0/0").split("/")[0]),
+            "points": entry.points,
+            "flagged": str(_("Có") if entry.flagged else _("Không")),
+            "entry": entry,
+        }
+        for index, rule in enumerate(rules):
+            row.update(_rule_cells(index, rule, entry.rule(rule.code)))
+        yield row
+
+
+def ranking_rows(progress: Progress, kind: str):
+    """The ranking summary a unit head may see: position, name and one word — no figures."""
+    for position, entry in enumerate(progress.ranking(kind), start=1):
+        yield {"position": position, "unit": entry.unit, "name": entry.unit.name, "status": overall_status(entry)}
+
+
+# ---------------------------------------------------------------------------------------------
+# The district summary, one row per rule.
+
+
+def summary_columns() -> list[Column]:
+    return [
+        Column("rule", _("Mã chỉ tiêu"), "text", width=10),
+        Column("label", _("Nội dung chỉ tiêu"), "text", width=48),
+        Column("target", _("Chỉ tiêu"), "target", width=10),
+        Column("units", _("Số đơn vị"), "count", width=9),
+        *[
+            Column(f"status_{status.value}", STATUS_COLUMN_LABELS[status], "count", width=11)
+            for status in Status
+        ],
+        Column("online", _("Trực tuyến"), "count", width=11),
+        Column("total", _("Tổng số"), "count", width=11),
+        Column("rate", _("Tỷ lệ toàn huyện"), "rate", width=11),
+        Column("points", _("Điểm trừ nếu không đạt"), "points", width=11),
+    ]
+
+
+STATUS_COLUMN_LABELS = {
+    Status.MET: _("Đạt"),
+    Status.ON_TRACK: _("Đúng tiến độ"),
+    Status.AT_RISK: _("Có nguy cơ"),
+    Status.MISSED: _("Không đạt"),
+    Status.NO_DATA: _("Chưa có số liệu"),
+}
+
+
+def summary_rows(progress: Progress):
+    for summary in progress.summaries():
+        rule = summary["rule"]
+        row = {
+            "rule": rule.code,
+            "label": rule.label,
+            "target": rule.target,
+            "measure": rule.measure,
+            "units": summary["units"],
+            "meeting": summary["meeting"],
+            "online": summary["online"],
+            "total": summary["total"],
+            "rate": Rate(summary["online"], summary["total"], summary["rate"]),
+            "points": rule.points,
+            "summary": summary,
+        }
+        for status, count in summary["by_status"].items():
+            row[f"status_{status.value}"] = count
+        yield row
+
+
+# ---------------------------------------------------------------------------------------------
+# Procedures: one row per unit and procedure counted by a rule, biggest volume first.
+
+
+def procedure_columns(*, with_unit: bool) -> list[Column]:
+    columns = []
+    if with_unit:
+        columns += [Column("unit_code", _("Mã đơn vị"), "text", width=11), Column("unit_name", _("Đơn vị"), "text", width=30)]
+    columns += [
+        Column("procedure_code", _("Mã thủ tục"), "text", width=14),
+        Column("procedure_name", _("Tên thủ tục"), "text", width=60),
+        Column("field", _("Lĩnh vực"), "text", width=22),
+        Column("level", _("Mức độ"), "text", width=12),
+        Column("rules", _("Tính cho chỉ tiêu"), "text", width=10),
+        Column("total", _("Tổng số hồ sơ"), "count", width=11),
+        Column("online", _("Trực tuyến"), "count", width=11),
+        Column("rate", _("Tỷ lệ trực tuyến"), "rate", width=11),
+    ]
+    return columns
+
+
+def procedure_rows(lines: list[ProcedureLine], units_by_id: dict):
+    for line in lines:
+        unit = units_by_id[line.unit_id]
+        procedure = line.procedure
+        yield {
+            "unit_code": unit.code,
+            "unit_name": unit.name,
+            "procedure_code": procedure.code,
+            "procedure_name": procedure.name,
+            "field": procedure.field,
+            "level": str(procedure.get_online_level_display()),
+            "rules": ", ".join(line.rule_codes),
+            "total": line.total,
+            "online": line.online,
+            "rate": Rate(line.online, line.total, line.rate),
+        }

@@ -1,0 +1,194 @@
+"""What each report shows, gathered from the engine in a fixed number of queries.
+
+Each function takes a validated period and the units the person may see, calls
+`targets.progress` and arranges its results; nothing here adds dossiers or divides them.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from targets.arithmetic import Measure, Status, count_threshold_by
+from targets.formatting import format_number, format_rate
+from targets.progress import (
+    Progress,
+    ProcedureLine,
+    RuleProgress,
+    UnitProgress,
+    compute_progress,
+    monthly_series,
+    procedure_breakdown,
+)
+from units.models import Unit
+
+from .charts import monthly_chart, progress_bar
+from .periods import Period
+from .rows import overview_columns, rules_shown, unit_rows
+from .wording import overall_status, shortfall_sentence, status_label, target_text
+
+
+@dataclass
+class RuleCard:
+    progress: RuleProgress
+    sentence: str
+    value_text: str
+    target_text: str
+    bar: str
+    chart: str
+    through: int
+    points: list = field(default_factory=list)
+
+    @property
+    def rule(self):
+        return self.progress.rule
+
+    @property
+    def pace(self) -> int | None:
+        """For a count rule during the year: online dossiers needed by now to be on track."""
+        if self.progress.measure != Measure.COUNT or self.through == 12:
+            return None
+        return count_threshold_by(self.progress.target, self.through)
+
+
+@dataclass
+class UnitDashboard:
+    unit: Unit
+    period: Period
+    entry: UnitProgress | None
+    cards: list[RuleCard]
+    lines: list[ProcedureLine]
+    rank: tuple[int, int] | None
+
+    @property
+    def statuses(self) -> Counter:
+        return Counter(card.progress.status for card in self.cards)
+
+    @property
+    def open_cards(self) -> list[RuleCard]:
+        """The rules still to work on: at risk, missed or without data."""
+        return [card for card in self.cards if card.progress.status in (Status.AT_RISK, Status.MISSED, Status.NO_DATA)]
+
+    @property
+    def meeting(self) -> int:
+        statuses = self.statuses
+        return statuses[Status.MET] + statuses[Status.ON_TRACK]
+
+    @property
+    def tone(self) -> str:
+        """The worst status among the unit's rules, for the colour and symbol of the headline."""
+        return overall_status(self.entry) if self.entry and self.entry.rules else Status.NO_DATA
+
+    @property
+    def headline(self) -> str:
+        """Where the unit stands, in one sentence."""
+        year, count = self.period.year, len(self.cards)
+        if not count:
+            return _("Năm %(year)s chưa có chỉ tiêu nào áp dụng cho đơn vị này.") % {"year": year}
+        values = {"n": count, "year": year, "open": count - self.meeting}
+        if self.period.is_year_end:
+            missed = self.statuses[Status.MISSED]
+            if not missed and self.meeting == count:
+                return ngettext("Đơn vị đạt chỉ tiêu năm %(year)s.", "Đơn vị đạt cả %(n)s chỉ tiêu năm %(year)s.", count) % values
+            if missed:
+                return ngettext(
+                    "Đơn vị không đạt %(missed)s/%(n)s chỉ tiêu năm %(year)s — bị trừ %(points)s điểm thi đua.",
+                    "Đơn vị không đạt %(missed)s/%(n)s chỉ tiêu năm %(year)s — bị trừ %(points)s điểm thi đua.",
+                    missed,
+                ) % {**values, "missed": missed, "points": format_number(self.entry.points)}
+        if self.meeting == count:
+            return ngettext(
+                "Đơn vị đang đạt chỉ tiêu.", "Đơn vị đang đạt hoặc đúng tiến độ cả %(n)s chỉ tiêu.", count
+            ) % values
+        return ngettext(
+            "Còn %(open)s/%(n)s chỉ tiêu chưa đạt — xem việc cần làm dưới đây.",
+            "Còn %(open)s/%(n)s chỉ tiêu chưa đạt — xem việc cần làm dưới đây.",
+            count - self.meeting,
+        ) % values
+
+
+def rule_card(progress: RuleProgress, points, *, year: int, through: int) -> RuleCard:
+    if progress.measure == Measure.RATE:
+        value, value_text = progress.rate, format_rate(progress.rate)
+    else:
+        value, value_text = progress.online, format_number(progress.online)
+    label = f"{value_text} / {target_text(progress.rule)} — {status_label(progress.status)}"
+    return RuleCard(
+        progress=progress,
+        sentence=shortfall_sentence(progress),
+        value_text=value_text,
+        target_text=target_text(progress.rule),
+        bar=progress_bar(value, progress.target, label=label, status=progress.status.value),
+        chart=monthly_chart(points, rule=progress.rule, year=year, through=through),
+        through=through,
+        points=points,
+    )
+
+
+def unit_dashboard(unit: Unit, period: Period) -> UnitDashboard:
+    """The unit's results, its rank among units of its kind, its months and procedures.
+
+    Queries: units of the kind (1), their sums (1), the unit's months (1), its procedures (2).
+    """
+    policy, through = period.policy, period.through
+    progress = compute_progress(policy, through, units=Unit.objects.filter(district_id=unit.district_id, kind=unit.kind))
+    entry = progress.for_unit(unit.pk)
+    series = monthly_series(policy, unit, through)
+    cards = [
+        rule_card(rule, series.get(rule.code, []), year=policy.year, through=through)
+        for rule in (entry.rules if entry else [])
+    ]
+    return UnitDashboard(
+        unit=unit,
+        period=period,
+        entry=entry,
+        cards=cards,
+        lines=procedure_breakdown(policy, through, units=[unit]),
+        rank=progress.rank_of(unit) if entry else None,
+    )
+
+
+@dataclass
+class Overview:
+    period: Period
+    progress: Progress
+    columns: list
+    rows: list
+
+
+def overview(period: Period, *, visible_units, unit_ids: set, rule_code: str = "", status: str = "") -> Overview:
+    """Every visible unit's results (the summary is over all of them); the rows of the units
+    that passed the filters. Queries: the units (1), their sums (1)."""
+    progress = compute_progress(period.policy, period.through, units=visible_units)
+    entries = [entry for entry in progress.units if entry.unit.pk in unit_ids]
+    rules = rules_shown(progress, entries, rule_code=rule_code)
+    rows = list(unit_rows(progress, rules, unit_ids=unit_ids, status=status))
+    return Overview(period=period, progress=progress, columns=overview_columns(rules), rows=rows)
+
+
+@dataclass
+class YearEnd:
+    progress: Progress
+    flagged: list[UnitProgress]
+    no_data: list[UnitProgress]
+    lock: object | None
+
+    @property
+    def points(self):
+        return sum((entry.points for entry in self.flagged), 0)
+
+
+def year_end(period: Period, *, visible_units, lock) -> YearEnd:
+    progress = compute_progress(period.policy, period.through, units=visible_units)
+    return YearEnd(
+        progress=progress,
+        flagged=[entry for entry in progress.units if entry.flagged],
+        no_data=[entry for entry in progress.units if entry.has_no_data],
+        lock=lock,
+    )
+
+
+def scoring_lines(progress: Progress) -> list[ProcedureLine]:
+    """The per-procedure detail of every unit of the progress (2 queries)."""
+    return procedure_breakdown(progress.policy, progress.through, units=[entry.unit for entry in progress.units])

@@ -1,0 +1,39 @@
+"""Figures as people read them: rates "25,0 %", counts "1.234", targets, statuses."""
+
+from django import template
+
+from targets.formatting import format_number, format_rate
+
+from .. import wording
+
+register = template.Library()
+
+
+@register.filter
+def rate(value):
+    return format_rate(value)
+
+
+@register.filter
+def number(value):
+    return format_number(value)
+
+
+@register.filter
+def target(rule):
+    return wording.target_text(rule)
+
+
+@register.filter
+def status_label(status):
+    return wording.status_label(status) if status else ""
+
+
+@register.filter
+def shortfall_sentence(rule_progress):
+    return wording.shortfall_sentence(rule_progress)
+
+
+@register.inclusion_tag("includes/status_badge.html")
+def status_badge(status):
+    return {"status": status, "label": wording.status_label(status) if status else ""}

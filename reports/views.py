@@ -1,0 +1,288 @@
+"""Dashboards, the district overview, the year-end scoring page, their spreadsheets and the JSON.
+
+Thin views: access helper → period form → `reports.selectors` (which calls the engine) →
+template or workbook. Every figure comes from `targets.progress`.
+"""
+
+from functools import cached_property
+
+import django_tables2 as tables
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views import View
+from django_filters.views import FilterView
+
+from targets.progress import compute_progress, progress_document
+from units.access import get_unit_for_user, home_unit
+from units.models import Unit
+
+from . import selectors
+from .access import EXPORT_SCORING, PermissionRequired, district_for, sees_all_units
+from .filters import OverviewFilter
+from .locks import lock_description, year_lock
+from .periods import PeriodForm, default_year, district_policies, period_from_query, period_of, with_defaults
+from .rows import procedure_columns, procedure_rows, ranking_rows, summary_rows
+from .tables import ReportTable, table_columns
+from .workbooks import XLSX_CONTENT_TYPE, overview_workbook, scoring_workbook
+
+
+def period_query(period) -> str:
+    return urlencode({"year": period.year, "through": period.through})
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# A unit's dashboard
+
+
+@login_required
+def unit_dashboard(request, unit_code):
+    unit, _can_edit = get_unit_for_user(request.user, unit_code)
+    form, period = period_from_query(request.GET, district=unit.district)
+    context = {"unit": unit, "form": form, "period": period}
+    if period is None:
+        return render(request, "reports/unit_dashboard.html", context, status=400)
+    dashboard = selectors.unit_dashboard(unit, period)
+    table = ReportTable(
+        list(procedure_rows(dashboard.lines, {unit.pk: unit})),
+        extra_columns=table_columns(procedure_columns(with_unit=False)),
+        order_by="-total",
+        empty_text=_("Chưa có hồ sơ nào của các thủ tục được tính chỉ tiêu."),
+        attrs={"class": "data-table", "aria-labelledby": "procedures-heading"},
+    )
+    tables.RequestConfig(request, paginate=False).configure(table)
+    context.update(dashboard=dashboard, table=table, query=period_query(period))
+    return render(request, "reports/unit_dashboard.html", context)
+
+
+@login_required
+def my_dashboard(request):
+    """The unit head's own dashboard; district staff have no unit and go to the overview."""
+    unit = home_unit(request.user)
+    if unit is not None:
+        url = reverse("reports:unit_dashboard", kwargs={"unit_code": unit.code})
+    elif sees_all_units(request.user):
+        url = reverse("reports:overview")
+    else:
+        raise Http404(_("Tài khoản của bạn chưa gắn với đơn vị nào."))
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url)
+
+
+# ---------------------------------------------------------------------------------------------
+# The district overview
+
+
+class OverviewView(LoginRequiredMixin, tables.SingleTableMixin, FilterView):
+    """Every unit the person may see, per rule: value, target, status, shortfall; the points.
+
+    People without `units.view_all_units` (unit heads) get the ranking of their kind of unit
+    instead: positions, names and one word each, no other unit's figures.
+    """
+
+    filterset_class = OverviewFilter
+    table_class = ReportTable
+    table_pagination = False
+    template_name = "reports/overview.html"
+
+    def get(self, request, *args, **kwargs):
+        self.district = district_for(request.user)
+        self.policies = district_policies(self.district)
+        if not sees_all_units(request.user):
+            return self.ranking(request)
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response.status_code = 400
+        return response
+
+    def get_queryset(self):
+        units = Unit.objects.visible_to(self.request.user).active()
+        return units.filter(district=self.district) if self.district else units.none()
+
+    @cached_property
+    def query(self):
+        return with_defaults(self.request.GET, district=self.district, policies=self.policies)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        year = self.query.get("year")
+        policy = self.policies.get(int(year)) if year and year.isdigit() else None
+        if policy is not None:
+            prefetch_related_objects([policy], "rules")
+        kwargs.update(data=self.query, years=self.policies, rules=policy.rules.all() if policy else [])
+        return kwargs
+
+    @cached_property
+    def report(self):
+        if not self.filterset.is_valid() or not self.policies:
+            return None
+        values = self.filterset.form.cleaned_data
+        period = period_of(policies=self.policies, year=values["year"], through=values["through"])
+        ids = set(self.object_list.values_list("pk", flat=True))
+        return selectors.overview(
+            period, visible_units=self.get_queryset(), unit_ids=ids,
+            rule_code=values.get("rule") or "", status=values.get("status") or "",
+        )
+
+    def get_table_data(self):
+        return self.report.rows if self.report else []
+
+    def get_table_kwargs(self):
+        if not self.report:
+            return {"extra_columns": []}
+        query = period_query(self.report.period)
+        links = {"name": lambda record: reverse("reports:unit_dashboard", args=[record["code"]]) + "?" + query}
+        return {
+            "extra_columns": table_columns(self.report.columns, links=links),
+            "attrs": {"class": "data-table data-table--overview", "aria-labelledby": "units-heading"},
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = self.report
+        context.update(
+            report=report,
+            period=report.period if report else None,
+            summaries=list(summary_rows(report.progress)) if report else [],
+            no_policy=not self.policies,
+            export_query=self.request.GET.urlencode(),
+        )
+        return context
+
+    def ranking(self, request):
+        """The unit head's view of the overview: the ranking of their kind of unit."""
+        unit = home_unit(request.user)
+        if unit is None:
+            raise PermissionDenied(_("Chỉ cán bộ huyện và thủ trưởng đơn vị được xem trang này."))
+        form, period = period_from_query(request.GET, district=unit.district)
+        context = {"form": form, "period": period, "unit": unit, "ranking_only": True}
+        if period is None:
+            return render(request, "reports/overview_ranking.html", context, status=400)
+        progress = compute_progress(
+            period.policy, period.through, units=Unit.objects.filter(district_id=unit.district_id)
+        )
+        context.update(
+            ranking=list(ranking_rows(progress, unit.kind)),
+            summaries=list(summary_rows(progress)),
+            kind_label=unit.get_kind_display(),
+            query=period_query(period),
+        )
+        return render(request, "reports/overview_ranking.html", context)
+
+
+class OverviewXlsxView(PermissionRequired, OverviewView):
+    """Exactly the table the overview shows for the same query string (filters and sort)."""
+
+    permission_required = "units.view_all_units"
+
+    def render_to_response(self, context, **response_kwargs):
+        report = self.report
+        if report is None:
+            return HttpResponse(_("Bộ lọc không hợp lệ."), status=400, content_type="text/plain; charset=utf-8")
+        table = context["table"]
+        content = overview_workbook(
+            report.progress, report.columns, [row.record for row in table.rows],
+            filters=self.filterset.description(),
+        )
+        period = report.period
+        return xlsx_response(content, f"tong-hop-dvctt-{period.year}-thang-{period.through:02d}.xlsx")
+
+
+# ---------------------------------------------------------------------------------------------
+# Year-end scoring (Home Affairs)
+
+
+class YearEndMixin(PermissionRequired):
+    permission_required = EXPORT_SCORING
+
+    def year_end(self, request, year):
+        """(context, status): the scoring of that year through `?through=` (default 12)."""
+        district = district_for(request.user)
+        policies = district_policies(district)
+        context = {"year": year, "years": sorted(policies, reverse=True)}
+        if year not in policies:
+            context["error"] = _("Năm %(year)s chưa có chỉ tiêu (chính sách) của huyện.") % {"year": year}
+            return context, 404
+        query = request.GET.copy()
+        query["year"] = str(year)
+        form = PeriodForm(with_defaults(query, district=district, policies=policies, fixed_through=12), years=policies)
+        context["form"] = form
+        if not form.is_valid():
+            return context, 400
+        period = period_of(policies=policies, year=year, through=form.cleaned_data["through"])
+        lock = year_lock(district, year)
+        report = selectors.year_end(period, visible_units=Unit.objects.visible_to(request.user), lock=lock)
+        context.update(
+            period=period,
+            report=report,
+            summaries=list(summary_rows(report.progress)),
+            lock=lock,
+            lock_text=lock_description(lock) if lock else "",
+            query=urlencode({"through": period.through}),
+        )
+        return context, 200
+
+
+class YearEndView(YearEndMixin, View):
+    def get(self, request, year):
+        context, status = self.year_end(request, year)
+        return render(request, "reports/year_end.html", context, status=status)
+
+
+class YearEndXlsxView(YearEndMixin, View):
+    def get(self, request, year):
+        context, status = self.year_end(request, year)
+        if status != 200:
+            return render(request, "reports/year_end.html", context, status=status)
+        report = context["report"]
+        content = scoring_workbook(
+            report.progress, selectors.scoring_lines(report.progress), locked=report.lock is not None,
+            produced_on=timezone.localdate(),
+        )
+        return xlsx_response(content, f"cham-diem-dvctt-{year}.xlsx")
+
+
+class YearEndIndexView(PermissionRequired, View):
+    permission_required = EXPORT_SCORING
+
+    def get(self, request):
+        policies = district_policies(district_for(request.user))
+        year = default_year(policies)
+        if year is None:
+            return render(request, "reports/year_end.html", {"error": _("Chưa có chỉ tiêu (chính sách) nào cho huyện.")},
+                          status=404)
+        return redirect("reports:year_end", year=year)
+
+
+# ---------------------------------------------------------------------------------------------
+# Read-only JSON for other district systems
+
+
+def api_progress(request):
+    """`progress --format json`, for signed-in people who see every unit.
+
+    Anonymous callers and unit heads get 403 with a JSON message (no redirect to a login page,
+    which another system could not follow); a bad year or month gets 400 with the form's errors.
+    """
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": _("Cần đăng nhập để đọc số liệu.")}, status=403)
+    if not sees_all_units(request.user):
+        return JsonResponse({"error": _("Bạn không có quyền đọc số liệu của mọi đơn vị.")}, status=403)
+    form, period = period_from_query(request.GET, district=district_for(request.user))
+    if period is None:
+        return JsonResponse({"error": _("Tham số không hợp lệ."), "errors": form.errors.get_json_data()}, status=400)
+    progress = compute_progress(period.policy, period.through, units=Unit.objects.visible_to(request.user))
+    return JsonResponse(progress_document(progress), json_dumps_params={"ensure_ascii": False})

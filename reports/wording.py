@@ -1,0 +1,56 @@
+"""How the engine's results are said to people, in one place for every page."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from targets.arithmetic import Measure, Status
+from targets.formatting import format_number
+from targets.progress import STATUS_LABELS, RuleProgress, UnitProgress
+
+# Worst first: the order in which a unit's situation is summed up in one word.
+STATUS_SEVERITY = [Status.MISSED, Status.AT_RISK, Status.NO_DATA, Status.ON_TRACK, Status.MET]
+
+
+def status_label(status) -> str:
+    return str(STATUS_LABELS[Status(status)])
+
+
+def target_text(rule) -> str:
+    """The target as people say it: "25 %" for a rate rule, "20 hồ sơ" for a count rule."""
+    if rule.measure == Measure.RATE:
+        return _("%(target)s %%") % {"target": format_number(rule.target)}
+    target = format_number(rule.target)
+    return ngettext("%(target)s hồ sơ", "%(target)s hồ sơ", int(rule.target)) % {"target": target}
+
+
+def shortfall_sentence(progress: RuleProgress) -> str:
+    """What is still missing, in a sentence: "Cần thêm 7 hồ sơ trực tuyến để đạt 25 %"."""
+    if progress.status == Status.NO_DATA:
+        return _("Chưa có hồ sơ nào phát sinh — Cơ quan Tổ chức - Nội vụ xem xét")
+    if progress.shortfall == 0:
+        return _("Đã đạt chỉ tiêu")
+    if progress.shortfall is None:
+        return _("Không thể đạt %(target)s vì đã có hồ sơ nộp trực tiếp") % {"target": target_text(progress.rule)}
+    values = {"n": format_number(progress.shortfall), "target": target_text(progress.rule)}
+    if progress.measure == Measure.RATE:
+        return ngettext(
+            "Cần thêm %(n)s hồ sơ trực tuyến để đạt %(target)s",
+            "Cần thêm %(n)s hồ sơ trực tuyến để đạt %(target)s",
+            progress.shortfall,
+        ) % values
+    return ngettext(
+        "Cần thêm %(n)s hồ sơ trực tuyến để đạt %(target)s hồ sơ",
+        "Cần thêm %(n)s hồ sơ trực tuyến để đạt %(target)s hồ sơ",
+        progress.shortfall,
+    ) % {**values, "target": format_number(progress.target)}
+
+
+def overall_status(entry: UnitProgress) -> Status | None:
+    """A unit's situation in one word: the worst status among its rules (None without rules)."""
+    statuses = {rule.status for rule in entry.rules}
+    return next((status for status in STATUS_SEVERITY if status in statuses), None)
+
+
+def status_order(status) -> int:
+    """For sorting: worst first."""
+    return STATUS_SEVERITY.index(Status(status)) if status else len(STATUS_SEVERITY)

@@ -1,0 +1,363 @@
+"""Spreadsheets, written in openpyxl's write-only mode from the same rows as the pages.
+
+Every sheet: an official title block, one header row (frozen, filtered, repeated on every
+printed page), real numbers in cells (counts as integers, rates as fractions formatted
+`0.0%`), missed results filled in light red and also written in words, A4 landscape fitted to
+the page width. Text that a spreadsheet program could take for a formula (= + - @) is stored
+as plain text.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from io import BytesIO
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from targets.arithmetic import Measure, Status, rate_fraction
+from targets.progress import Progress, ProcedureLine
+from units.models import UnitKind
+
+from .rows import (
+    Column,
+    Rate,
+    procedure_columns,
+    procedure_rows,
+    rules_shown,
+    scoring_columns,
+    summary_columns,
+    summary_rows,
+    unit_rows,
+)
+from .wording import status_label, target_text
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+HEADER_ROW = 8  # rows 1–6: the title block; row 7: the rules over their columns
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+PAPER_A4 = "9"  # the paperSize code of A4 in SpreadsheetML
+RATE_FORMAT = "0.0%"
+COUNT_FORMAT = "#,##0"
+
+THIN = Side(style="thin", color="9AA5B1")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+BOLD = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=13)
+ITALIC = Font(italic=True)
+HEADER_FILL = PatternFill("solid", fgColor="E3E7EB")
+GROUP_FILL = PatternFill("solid", fgColor="F1F3F5")
+STATUS_FILLS = {
+    Status.MISSED: PatternFill("solid", fgColor="F8C9C4"),  # light red
+    Status.AT_RISK: PatternFill("solid", fgColor="FFE9B8"),
+    Status.NO_DATA: PatternFill("solid", fgColor="E6E8EB"),
+}
+MISSED_FONT = Font(bold=True, color="8B1A12")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WRAP = Alignment(vertical="top", wrap_text=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cells
+
+
+def text_cell(ws, value, **style) -> WriteOnlyCell:
+    """A text cell; one that starts like a formula is kept as text (string type, quote prefix)."""
+    cell = WriteOnlyCell(ws, value=None if value is None else str(value))
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_TRIGGERS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    _style(cell, **style)
+    return cell
+
+
+def _style(cell, *, font=None, fill=None, alignment=None, border=None, number_format=None):
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if alignment is not None:
+        cell.alignment = alignment
+    if border is not None:
+        cell.border = border
+    if number_format is not None:
+        cell.number_format = number_format
+    return cell
+
+
+def rate_value(rate: Rate | None) -> float | None:
+    """The engine's sums as the exact fraction online ÷ total, stored as a number."""
+    if rate is None or rate.total == 0:
+        return None
+    return float(rate_fraction(rate.online, rate.total))
+
+
+def target_value(target, measure: str):
+    """A rate target as a fraction (25 → 0.25, shown 25%), a count target as an integer."""
+    if measure == Measure.RATE:
+        return float(Fraction(target) / 100), "0%" if target == target.to_integral_value() else RATE_FORMAT
+    return int(target), COUNT_FORMAT
+
+
+def points_value(points):
+    return int(points) if points == points.to_integral_value() else float(points)
+
+
+def _status_of(column: Column, row: dict):
+    group = column.key.split("_", 1)[0] if column.rule is not None else None
+    return row.get(f"{group}_status") if group else None
+
+
+def data_cell(ws, column: Column, row: dict) -> WriteOnlyCell:
+    value = row.get(column.key)
+    status = _status_of(column, row)
+    fill = STATUS_FILLS.get(Status.MISSED) if status == Status.MISSED else None
+    common = {"border": BORDER}
+    if column.kind == "text":
+        return text_cell(ws, value, alignment=WRAP if column.width >= 30 else None, **common)
+    if column.kind == "status":
+        cell = text_cell(ws, None if value is None else status_label(value), fill=STATUS_FILLS.get(value), **common)
+        if value == Status.MISSED:
+            cell.font = MISSED_FONT
+        return cell
+    cell = WriteOnlyCell(ws)
+    if column.kind == "count":
+        cell.value = value
+        _style(cell, number_format=COUNT_FORMAT)
+    elif column.kind == "rate" or (column.kind == "value" and isinstance(value, Rate)):
+        cell.value = rate_value(value)
+        _style(cell, number_format=RATE_FORMAT)
+    elif column.kind == "value":
+        cell.value = value
+        _style(cell, number_format=COUNT_FORMAT)
+    elif column.kind == "target":
+        if value is not None:
+            measure = column.rule.measure if column.rule is not None else row.get("measure")
+            cell.value, number_format = target_value(value, measure)
+            _style(cell, number_format=number_format)
+    elif column.kind == "points":
+        cell.value = points_value(value)
+        if value:
+            fill = STATUS_FILLS[Status.MISSED]
+            cell.font = MISSED_FONT
+    else:
+        raise ValueError(f"unknown column kind {column.kind!r}")
+    return _style(cell, fill=fill, **common)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sheets
+
+
+def official_date(day: date) -> str:
+    """30/9/2020, as dates are written in the text of official letters."""
+    return f"{day.day}/{day.month}/{day.year}"
+
+
+def title_lines(progress: Progress, *, produced_on: date) -> dict:
+    policy = progress.policy
+    return {
+        "authority": _("UBND %(district)s") % {"district": policy.district.name.upper()},
+        "nation": _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        "motto": _("Độc lập - Tự do - Hạnh phúc"),
+        "document": _("Theo Công văn số %(number)s ngày %(date)s") % {
+            "number": policy.document_number,
+            "date": official_date(policy.document_date),
+        },
+        "period": _("Số liệu từ tháng 1 đến hết tháng %(through)s/%(year)s") % {
+            "through": progress.through,
+            "year": progress.year,
+        },
+        "produced": _("Ngày lập: %(date)s") % {"date": produced_on.strftime("%d/%m/%Y")},
+    }
+
+
+class SheetWriter:
+    """One table on one worksheet: title block, rule groups, header, rows, print settings."""
+
+    def __init__(self, wb, *, sheet_title: str, columns: list[Column], title: str, subtitle: str, lines: dict,
+                 frozen_columns: int = 2, notes: Iterable[str] = ()):
+        self.ws = wb.create_sheet(sheet_title[:31])
+        self.columns = columns
+        self.width = len(columns)
+        self.last_letter = get_column_letter(self.width)
+        self.row = 0
+        ws = self.ws
+        for index, column in enumerate(columns, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = column.width
+        ws.freeze_panes = f"{get_column_letter(frozen_columns + 1)}{HEADER_ROW + 1}"
+        ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = PAPER_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.print_options.horizontalCentered = True
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.page_margins.top = ws.page_margins.bottom = 0.5
+        ws.row_dimensions[4].height = 22
+        ws.row_dimensions[HEADER_ROW - 1].height = 32
+        ws.row_dimensions[HEADER_ROW].height = 32
+        self._title_block(title, subtitle, lines, notes)
+
+    def _merge(self, first: int, last: int, row: int):
+        if last > first:
+            self.ws.merged_cells.add(f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}")
+
+    def _append(self, cells):
+        self.ws.append(cells)
+        self.row += 1
+
+    def _line(self, value, *, font=None, first=1, last=None, alignment=CENTER):
+        last = last or self.width
+        self._merge(first, last, self.row + 1)
+        cells = [None] * (first - 1) + [text_cell(self.ws, value, font=font, alignment=alignment)]
+        self._append(cells)
+
+    def _title_block(self, title, subtitle, lines, notes):
+        half = max(2, self.width // 2)
+        left_last = min(3, half - 1) if self.width > 3 else 1
+        right_first = half + 1 if self.width > 3 else 2
+        # Row 1–2: the issuing authority on the left, the national motto on the right.
+        for left, right, font in ((lines["authority"], lines["nation"], BOLD), ("", lines["motto"], BOLD)):
+            self._merge(1, left_last, self.row + 1)
+            self._merge(right_first, self.width, self.row + 1)
+            cells = [text_cell(self.ws, left or None, font=BOLD, alignment=CENTER)]
+            cells += [None] * (right_first - 2)
+            cells.append(text_cell(self.ws, right, font=font, alignment=CENTER))
+            self._append(cells)
+        self._append([])
+        self._line(title, font=TITLE_FONT)
+        self._line(subtitle, font=BOLD)
+        self._line(" · ".join([lines["document"], lines["period"], *notes, lines["produced"]]), font=ITALIC)
+        self._group_row()
+        self._append([text_cell(self.ws, column.header, font=BOLD, fill=HEADER_FILL, alignment=CENTER, border=BORDER)
+                      for column in self.columns])
+
+    def _group_row(self):
+        """Row 7: each rule's code, label and target over its columns."""
+        cells = []
+        index = 0
+        while index < self.width:
+            column = self.columns[index]
+            rule = column.rule
+            if rule is None:
+                cells.append(None)
+                index += 1
+                continue
+            span = 1
+            while index + span < self.width and self.columns[index + span].rule == rule:
+                span += 1
+            self._merge(index + 1, index + span, self.row + 1)
+            label = f"{rule.code}: {rule.label} — {_('chỉ tiêu')} {target_text(rule)}"
+            cells.append(text_cell(self.ws, label, font=BOLD, fill=GROUP_FILL, alignment=CENTER, border=BORDER))
+            cells += [None] * (span - 1)
+            index += span
+        self._append(cells)
+
+    def write_rows(self, rows):
+        first = self.row + 1
+        for row in rows:
+            self._append([data_cell(self.ws, column, row) for column in self.columns])
+        last = max(self.row, first - 1)
+        self.ws.auto_filter.ref = f"A{HEADER_ROW}:{self.last_letter}{last}"
+        return self
+
+    def write_notes(self, notes: Iterable[tuple[str, object]]):
+        """Lines under the table: a label over two columns and a number."""
+        self._append([])
+        for label, value in notes:
+            cells = [text_cell(self.ws, label, font=BOLD), None]
+            self._merge(1, 2, self.row + 1)
+            cells.append(value)
+            self._append(cells)
+        return self
+
+
+def _save(wb) -> bytes:
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def new_workbook(title: str) -> Workbook:
+    wb = Workbook(write_only=True)
+    wb.properties.title = title
+    wb.properties.creator = _("Cổng theo dõi DVCTT")
+    return wb
+
+
+# ---------------------------------------------------------------------------------------------
+# The year-end scoring workbook
+
+
+def scoring_title(progress: Progress) -> str:
+    return _("BẢNG TỔNG HỢP KẾT QUẢ THỰC HIỆN CHỈ TIÊU DVCTT MỨC ĐỘ 3, 4 NĂM %(year)s") % {"year": progress.year}
+
+
+def scoring_workbook(progress: Progress, lines: list[ProcedureLine], *, locked: bool, produced_on: date | None = None) -> bytes:
+    """Summary, one sheet per kind of unit, the per-procedure detail."""
+    produced_on = produced_on or timezone.localdate()
+    title = scoring_title(progress)
+    header = title_lines(progress, produced_on=produced_on)
+    lock_note = (_("Số liệu năm %(year)s đã khóa") if locked else _("Số liệu năm %(year)s chưa khóa")) % {
+        "year": progress.year
+    }
+    wb = new_workbook(title)
+
+    summary = SheetWriter(
+        wb, sheet_title=_("Tổng hợp"), columns=summary_columns(), title=title,
+        subtitle=_("Tổng hợp theo chỉ tiêu toàn huyện"), lines=header, notes=[lock_note], frozen_columns=1,
+    )
+    summary.write_rows(summary_rows(progress))
+    flagged = [entry for entry in progress.units if entry.flagged]
+    summary.write_notes([
+        (_("Số đơn vị không đạt chỉ tiêu (bị trừ điểm)"), len(flagged)),
+        (_("Tổng số điểm trừ"), points_value(sum((entry.points for entry in flagged), Decimal(0)))),
+        (_("Số đơn vị có chỉ tiêu chưa có số liệu (cần xem xét)"), sum(1 for entry in progress.units if entry.has_no_data)),
+    ])
+
+    for kind in (UnitKind.COMMUNE, UnitKind.DEPARTMENT):  # communes (C1, C2) first, as the letter lists them
+        label = kind.label
+        entries = [entry for entry in progress.units if entry.unit.kind == kind]
+        rules = rules_shown(progress, entries)
+        if not entries:
+            continue
+        codes = ", ".join(rule.code for rule in rules)
+        sheet = SheetWriter(
+            wb, sheet_title=str(label), columns=scoring_columns(rules), title=title,
+            subtitle=f"{label} — {_('chỉ tiêu')} {codes}" if codes else str(label), lines=header, notes=[lock_note],
+        )
+        sheet.write_rows(unit_rows(progress, rules, kind=kind))
+
+    units_by_id = {entry.unit.pk: entry.unit for entry in progress.units}
+    detail = SheetWriter(
+        wb, sheet_title=_("Chi tiết thủ tục"), columns=procedure_columns(with_unit=True), title=title,
+        subtitle=_("Chi tiết theo đơn vị và thủ tục hành chính"), lines=header, notes=[lock_note], frozen_columns=2,
+    )
+    detail.write_rows(procedure_rows(lines, units_by_id))
+    return _save(wb)
+
+
+# ---------------------------------------------------------------------------------------------
+# The district overview, exactly the rows the page shows
+
+
+def overview_workbook(progress: Progress, columns: list[Column], rows, *, filters: str = "",
+                      produced_on: date | None = None) -> bytes:
+    produced_on = produced_on or timezone.localdate()
+    title = _("TỔNG HỢP TIẾN ĐỘ THỰC HIỆN CHỈ TIÊU DVCTT MỨC ĐỘ 3, 4 NĂM %(year)s") % {"year": progress.year}
+    wb = new_workbook(title)
+    sheet = SheetWriter(
+        wb, sheet_title=_("Tổng hợp toàn huyện"), columns=columns, title=title,
+        subtitle=filters or _("Tất cả đơn vị"), lines=title_lines(progress, produced_on=produced_on),
+    )
+    sheet.write_rows(rows)
+    return _save(wb)
