@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from units.access import can_enter_counts, get_unit_for_user, home_unit
+from units.access import can_enter_counts, get_unit_for_user
 from units.models import District, Unit
 
 from . import exporting, grid as grids, importing
@@ -38,8 +38,11 @@ def may_enter_any(user) -> bool:
     """Whether this person may enter (and so upload) counts of at least one unit."""
     if user.has_perm("submissions.change_dossiercount") and user.has_perm("units.view_all_units"):
         return True
-    unit = home_unit(user)
-    return unit is not None and can_enter_counts(user, unit)
+    person = getattr(user, "person", None)
+    if person is None or person.unit_id is None:
+        return False
+    # units.access.can_enter_counts for the person's own unit, without loading it
+    return can_enter_counts(user, Unit(pk=person.unit_id))
 
 
 def district_of(user) -> District | None:
