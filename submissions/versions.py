@@ -81,3 +81,24 @@ def last_change(unit_id: int, year: int, month: int) -> LastChange | None:
         when=record.history_date,
         reason=record.history_change_reason or "",
     )
+
+
+def values_as_of(unit_id: int, year: int, month: int, version: str) -> dict[int, tuple[int, int]] | None:
+    """{procedure id: (total, online)} of a unit-month as it was at `version` (one query), or None
+    when the version cannot be read. Lets a refused save keep what the other person changed."""
+    try:
+        last = int(str(version).split("-", 1)[0])
+    except ValueError:
+        return None
+    values = {}
+    records = (
+        DossierCount.history.filter(unit_id=unit_id, year=year, month=month, history_id__lte=last)
+        .order_by("history_id")
+        .values_list("procedure_id", "total", "online", "history_type")
+    )
+    for procedure_id, total, online, history_type in records:
+        if history_type == "-":
+            values.pop(procedure_id, None)
+        else:
+            values[procedure_id] = (total, online)
+    return values

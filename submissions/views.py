@@ -23,6 +23,7 @@ from . import exporting, grid as grids, importing
 from .forms import CountGridForm, LockForm, UploadForm
 from .locks import future_message, lock_message, period_label
 from .models import ChangeReason
+from .versions import values_as_of
 from .services import CountsRefused, StaleCounts, lock_period, save_month, unlock_period
 
 IMPORT_SESSION_KEY = "entry_import"
@@ -81,21 +82,34 @@ def entry_index(request):
     return render(request, "submissions/entry_index.html", context)
 
 
-def _typed(form, name):
-    if form.is_bound and name in getattr(form, "cleaned_data", {}):
-        return form.cleaned_data[name] or 0
-    return None
+def _merge(posted, grid, typed, seen):
+    """The form data after a refused save: for each row, what this person typed if they changed
+    it, else what is saved now. Returns (data, rows both people changed, rows the other changed)."""
+    data = posted.copy()
+    data["version"] = grid.version
+    both_changed, updated = set(), set()
+    typed_by_id = {procedure.pk: values for procedure, values in typed.items()}
+    for row in grid.rows:
+        pk = row.procedure.pk
+        now = (row.saved_total or 0, row.saved_online or 0)
+        mine = typed_by_id.get(pk, now)
+        before = seen.get(pk, (0, 0)) if seen is not None else None
+        if before is not None and mine == before:
+            data[row.total_name] = "" if row.saved_total is None else str(row.saved_total)
+            data[row.online_name] = "" if row.saved_online is None else str(row.saved_online)
+            if now != before:
+                updated.add(pk)
+        elif now != mine and (before is None or now != before):
+            both_changed.add(pk)
+    return data, both_changed, updated
 
 
-def _grid_context(request, grid, form, can_edit, conflict="", **extra):
+def _grid_context(request, grid, form, can_edit, conflict="", both_changed=(), updated=(), **extra):
     rows_with_fields = []
     for section in grid.sections:
         rows = []
         for row in section.rows:
-            differs = False
-            if conflict:
-                typed = (_typed(form, row.total_name), _typed(form, row.online_name))
-                differs = typed != (row.saved_total or 0, row.saved_online or 0)
+            differs = row.procedure.pk in both_changed
             rows.append((row, form[row.total_name], form[row.online_name], form.row_errors(row), differs))
         rows_with_fields.append((section, rows))
     return {
@@ -107,6 +121,8 @@ def _grid_context(request, grid, form, can_edit, conflict="", **extra):
         "future_text": future_message(grid.year, grid.month) if grid.is_future else "",
         "rows_with_fields": rows_with_fields,
         "conflict": conflict,
+        "both_changed_count": len(both_changed),
+        "updated_count": len(updated),
         **extra,
     }
 
@@ -120,6 +136,7 @@ def entry_grid(request, unit_code: str, year: int, month: int):
     grid = grids.build_grid(unit, year, month)
     status = 200
     conflict = ""
+    both_changed, updated = set(), set()
     if request.method == "POST":
         form = CountGridForm(request.POST, rows=grid.rows)
         if grid.is_future:
@@ -138,11 +155,16 @@ def entry_grid(request, unit_code: str, year: int, month: int):
                     reason=ChangeReason.GRID,
                 )
             except StaleCounts as refused:
-                # Keep what the person typed on screen; show beside it what is saved now.
+                # Nothing was written. Show the page again with the numbers saved now in the rows this
+                # person did not touch, and what they typed in the rows they changed; rows that both
+                # changed are marked for them to decide.
                 conflict = refused.message
+                seen_version = form.cleaned_data["version"]
+                typed = form.values()
                 grid = grids.build_grid(unit, year, month)
-                data = request.POST.copy()
-                data["version"] = grid.version
+                data, both_changed, updated = _merge(
+                    request.POST, grid, typed, values_as_of(unit.pk, year, month, seen_version)
+                )
                 form = CountGridForm(data, rows=grid.rows)
                 form.is_valid()
                 status = 409
@@ -179,8 +201,10 @@ def entry_grid(request, unit_code: str, year: int, month: int):
         form,
         can_edit,
         conflict=conflict,
+        both_changed=both_changed,
+        updated=updated,
+        changed_ids=changed_ids | updated,
         saved_changes=saved["changes"] if saved else [],
-        changed_ids=changed_ids,
         previous_url=reverse("submissions:entry_grid", args=[unit.code, *grid.previous]),
         next_url=reverse("submissions:entry_grid", args=[unit.code, *grid.next]),
     )
