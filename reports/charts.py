@@ -18,8 +18,8 @@ from targets.arithmetic import Measure
 from targets.formatting import format_number, format_rate
 from targets.progress import MonthPoint
 
-WIDTH, HEIGHT = 720, 330
-LEFT, RIGHT, TOP, BOTTOM = 58, 652, 62, 290  # the plot area
+WIDTH, HEIGHT = 640, 330
+LEFT, RIGHT, TOP, BOTTOM = 46, 590, 70, 288  # the plot area
 MONTHS = 12
 
 INK = "#1b2430"
@@ -28,22 +28,24 @@ GRID = "#dfe4e9"
 TOTAL_FILL, TOTAL_STROKE = "#d5dde6", "#5b6675"
 ONLINE_FILL = "#0b5cad"
 LINE = "#a3161a"
+HALO = {"stroke": "#ffffff", "stroke_width": 4, "paint_order": "stroke", "stroke_linejoin": "round"}
 
 
-def nice_ceiling(value, steps=(1, 2, 2.5, 5, 10)) -> int:
-    """The smallest "round" number ≥ value (1, 2, 2.5, 5 × a power of ten), at least 4."""
-    value = max(float(value), 4.0)
+def nice_step(value) -> int:
+    """The smallest round step (1, 2, 3 or 5; 25 from tens up) with four steps ≥ value."""
+    needed = max(float(value), 1.0) / 4
     magnitude = 1
-    while magnitude * 10 < value:
+    while magnitude * 10 <= needed:
         magnitude *= 10
-    for step in steps:
-        if step * magnitude >= value:
-            return int(step * magnitude) if step * magnitude >= 4 else 4
+    for step in (1, 2, 2.5, 5, 10) if magnitude >= 10 else (1, 2, 3, 5, 10):
+        if step * magnitude >= needed:
+            return int(step * magnitude)
     return 10 * magnitude
 
 
-def _number(value) -> str:
-    return f"{float(value):.1f}".rstrip("0").rstrip(".")
+def nice_ceiling(value) -> int:
+    """An axis maximum of four round steps (4, 8, 20, 40, 200…) at or above value."""
+    return 4 * nice_step(value)
 
 
 def _attrs(**attributes) -> str:
@@ -89,7 +91,7 @@ def monthly_chart(points: list[MonthPoint], *, rule, year: int, through: int) ->
     if is_rate:
         line_points = [(point.month, point.outcome.rate) for point in points if point.outcome.rate is not None]
         highest = max([float(rule.target) * 1.6] + [float(value) for _month, value in line_points])
-        line = Scale(min(100, max(10, int((highest + 9.999) // 10) * 10)))
+        line = Scale(min(100, nice_ceiling(highest)))
         line_name = _("Tỷ lệ trực tuyến lũy kế")
         right_title = _("Tỷ lệ lũy kế (%)")
     else:
@@ -103,7 +105,7 @@ def monthly_chart(points: list[MonthPoint], *, rule, year: int, through: int) ->
     }
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-size="12" font-family="inherit">',
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-size="13" font-family="inherit">',
         _el("title", title, id=f"{chart_id}-title"),
         _el("desc", describe(points, rule=rule, year=year, through=through), id=f"{chart_id}-desc"),
         _el("rect", x=0, y=0, width=WIDTH, height=HEIGHT, fill="#ffffff"),
@@ -129,7 +131,7 @@ def monthly_chart(points: list[MonthPoint], *, rule, year: int, through: int) ->
     parts.append(_el("line", x1=LEFT, x2=RIGHT, y1=f"{target_y:.1f}", y2=f"{target_y:.1f}", stroke=INK,
                      stroke_width=1.5, stroke_dasharray="7 4"))
     parts.append(_el("text", target_label, x=RIGHT - 4, y=f"{target_y - 5:.1f}", text_anchor="end", fill=INK,
-                     font_weight="bold"))
+                     font_weight="bold", **HALO))
     if not is_rate and through < MONTHS:
         parts.append(_el("line", x1=LEFT, y1=BOTTOM, x2=RIGHT, y2=f"{target_y:.1f}", stroke=MUTED, stroke_width=1.2,
                          stroke_dasharray="2 3"))
@@ -147,7 +149,7 @@ def monthly_chart(points: list[MonthPoint], *, rule, year: int, through: int) ->
         text = format_rate(value) if is_rate else format_number(value)
         anchor = "end" if x > RIGHT - 40 else "middle"
         parts.append(_el("text", text, x=f"{x:.1f}", y=f"{y - 9:.1f}", text_anchor=anchor, fill=LINE,
-                         font_weight="bold"))
+                         font_weight="bold", **HALO))
     parts.append("</svg>")
     return mark_safe("".join(parts))
 
@@ -161,11 +163,11 @@ def _legend(line_name, target_label, *, with_pace):
     ]
     if with_pace:
         items.append(("dots", MUTED, None, _("Tiến độ cần đạt")))
-    parts, x, y = [], LEFT, 18
+    parts, x, y = [], 4, 16
     for shape, colour, stroke, label in items:
-        width = 26 + len(label) * 6.4
-        if x + width > WIDTH - 8:
-            x, y = LEFT, y + 20
+        width = 22 + len(label) * 6.6
+        if x + width > WIDTH - 4:
+            x, y = 4, y + 20
         if shape == "box":
             parts.append(_el("rect", x=x, y=y - 9, width=14, height=11, fill=colour, stroke=stroke))
         elif shape == "line":
@@ -188,15 +190,14 @@ def _axes(bars: Scale, line: Scale, *, is_rate: bool, right_title: str):
         parts.append(_el("text", format_number(round(bars.maximum * fraction)), x=LEFT - 6, y=f"{y + 4:.1f}",
                          text_anchor="end", fill=MUTED))
         right_value = line.maximum * fraction
-        right_text = f"{_number(right_value)} %" if is_rate else format_number(round(right_value))
+        right_text = f"{format_number(round(right_value))} %" if is_rate else format_number(round(right_value))
         parts.append(_el("text", right_text, x=RIGHT + 6, y=f"{y + 4:.1f}", fill=LINE))
     parts.append(_el("line", x1=LEFT, x2=RIGHT, y1=BOTTOM, y2=BOTTOM, stroke=INK, stroke_width=1))
     for month in range(1, MONTHS + 1):
         parts.append(_el("text", _("T%(month)s") % {"month": month}, x=f"{slot_x(month) + SLOT / 2:.1f}",
                          y=BOTTOM + 16, text_anchor="middle", fill=INK))
-    parts.append(_el("text", _("Hồ sơ trong tháng"), x=LEFT - 6, y=TOP - 12, text_anchor="end", fill=MUTED,
-                     font_size=11))
-    parts.append(_el("text", right_title, x=RIGHT + 6, y=TOP - 12, text_anchor="end", fill=LINE, font_size=11))
+    parts.append(_el("text", _("Hồ sơ trong tháng"), x=4, y=TOP - 12, fill=MUTED, font_size=11))
+    parts.append(_el("text", right_title, x=WIDTH - 4, y=TOP - 12, text_anchor="end", fill=LINE, font_size=11))
     parts.append(_el("text", _("Tháng"), x=(LEFT + RIGHT) / 2, y=BOTTOM + 34, text_anchor="middle", fill=MUTED,
                      font_size=11))
     return parts
@@ -234,7 +235,7 @@ def progress_bar(value: Decimal | int | None, target: Decimal, *, label: str, st
         share = 1.0
     filled = f"{share * 100:.1f}"
     return mark_safe(
-        f'<svg class="meter" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label="{escape(label)}">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="meter" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label="{escape(label)}">'
         + _el("rect", x=0, y=0, width=100, height=10, rx=5, fill="#e3e7eb")
         + _el("rect", x=0, y=0, width=filled, height=10, rx=5, class_=f"meter__fill meter__fill--{status}")
         + "</svg>"

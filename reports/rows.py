@@ -89,8 +89,8 @@ ASPECT_KINDS = {
 
 def _unit_columns(with_kind: bool):
     columns = [
-        Column("code", _("Mã đơn vị"), "text", width=11),
         Column("name", _("Đơn vị"), "text", width=34),
+        Column("code", _("Mã đơn vị"), "text", width=11),
     ]
     if with_kind:
         columns.append(Column("kind", _("Loại đơn vị"), "text", width=18))

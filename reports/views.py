@@ -61,7 +61,7 @@ def unit_dashboard(request, unit_code):
         extra_columns=table_columns(procedure_columns(with_unit=False)),
         order_by="-total",
         empty_text=_("Chưa có hồ sơ nào của các thủ tục được tính chỉ tiêu."),
-        attrs={"class": "data-table", "aria-labelledby": "procedures-heading"},
+        attrs={"class": "data-table data-table--wide", "aria-labelledby": "procedures-heading"},
     )
     tables.RequestConfig(request, paginate=False).configure(table)
     context.update(dashboard=dashboard, table=table, query=period_query(period))

@@ -1,0 +1,53 @@
+"""Every report runs a fixed number of queries, whether the district has 10 units or 300."""
+
+import pytest
+from django.urls import reverse
+
+from reports.tests.factories import home_affairs_of, make_district
+from reports.workbooks import new_workbook
+
+pytestmark = pytest.mark.django_db
+
+# Every signed-in page starts with: 1 the session, 2 the user.
+# Reading who may see what: the person (1), the user's and the groups' permissions (2).
+# Pages rendered with base.html end with the role lookups of the navigation and the
+# context processor (3, outside the reports).
+BUDGETS = {
+    # + the unit (1), the district's policies (1), the rules (1), units of the kind (1),
+    #   their sums (1), the unit's sums by month (1), by procedure (1), those procedures (1)
+    "dashboard": (lambda units: reverse("reports:unit_dashboard", args=[units[0].code]) + "?year=2020&through=9", 16),
+    # + the last month with counts (1) and the year's lock (1) to choose the default period
+    "dashboard with the default period": (lambda units: reverse("reports:unit_dashboard", args=[units[0].code]), 18),
+    # + the district (1), its policies (1), the rules (1), the filtered unit ids (1),
+    #   the visible units (1), their sums (1)
+    "overview": (lambda units: reverse("reports:overview") + "?year=2020&through=9", 14),
+    "overview filtered and sorted": (
+        lambda units: reverse("reports:overview") + "?year=2020&through=9&kind=commune&status=at_risk&sort=-r1_value", 14
+    ),
+    # the same without the navigation
+    "overview workbook": (lambda units: reverse("reports:overview_xlsx") + "?year=2020&through=9&sort=name", 11),
+    # + the district (1), policies (1), rules (1), the year's lock (1), units (1), sums (1)
+    "year-end page": (lambda units: reverse("reports:year_end", args=[2020]), 13),
+    # the same without the navigation, + sums by unit and procedure (1), those procedures (1)
+    "year-end workbook": (lambda units: reverse("reports:year_end_xlsx", args=[2020]), 13),
+    # + the district (1), policies (1), rules (1), units (1), sums (1); no navigation
+    "api": (lambda units: reverse("reports:api_progress") + "?year=2020&through=9", 10),
+}
+
+
+@pytest.mark.parametrize("size", [10, 300])
+@pytest.mark.parametrize("page", BUDGETS)
+def test_a_report_runs_a_fixed_number_of_queries(page, size, client, django_assert_num_queries):
+    district, units = make_district(f"Q{size}", size, departments=3)
+    client.force_login(home_affairs_of(district))
+    url, budget = BUDGETS[page]
+    url = url(units)
+    with django_assert_num_queries(budget):
+        response = client.get(url)
+    assert response.status_code == 200
+    if page == "overview":
+        assert f">Xã {size - 1}<" in response.content.decode()  # every unit is in the table
+
+
+def test_workbooks_are_written_in_write_only_mode():
+    assert new_workbook("x").write_only

@@ -1,0 +1,218 @@
+"""The scoring workbook, read back with openpyxl: every figure, format, fill and print setting."""
+
+import json
+from decimal import Decimal
+from io import BytesIO, StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from reports.tests.factories import commune_procedures, district_procedures, record
+from reports.workbooks import HEADER_ROW
+from units.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+STATUS_WORDS = {"met": "đạt", "on_track": "đúng tiến độ", "at_risk": "có nguy cơ", "missed": "không đạt",
+                "no_data": "chưa có số liệu"}
+MISSED_FILL = "00F8C9C4"
+
+
+@pytest.fixture
+def year(commune_a, commune_b, department):
+    record(commune_a, commune_procedures()[0], 3, 100, 20)
+    record(commune_a, commune_procedures()[1], 7, 7, 1)
+    record(commune_a, district_procedures()[0], 5, 12, 12)
+    record(commune_b, commune_procedures()[0], 4, 3, 3)
+    record(commune_b, district_procedures()[1], 4, 30, 21)
+    record(department, district_procedures(department)[0], 2, 1000, 299)
+
+
+def download(client, through=12):
+    response = client.get(reverse("reports:year_end_xlsx", args=[2020]), {"through": through})
+    assert response.status_code == 200
+    return load_workbook(BytesIO(response.content))
+
+
+def table(sheet):
+    """The header row and the data rows as dicts (the title block and notes left out)."""
+    header = [cell.value for cell in sheet[HEADER_ROW]]
+    rows = []
+    for cells in sheet.iter_rows(min_row=HEADER_ROW + 1):
+        if cells[0].value is None:
+            break
+        rows.append({name: cell for name, cell in zip(header, cells)})
+    return header, rows
+
+
+def progress_json(through=12):
+    out = StringIO()
+    call_command("progress", year=2020, through=through, format="json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_the_workbook_has_a_summary_a_sheet_per_kind_of_unit_and_the_procedure_detail(client_for, home_affairs, year):
+    workbook = download(client_for(home_affairs))
+    assert workbook.sheetnames == ["Tổng hợp", "Xã, thị trấn", "Phòng, ban cấp huyện", "Chi tiết thủ tục"]
+    header, _rows = table(workbook["Xã, thị trấn"])
+    assert header == [
+        "Đơn vị", "Mã đơn vị", "Xếp hạng",
+        "C1 · trực tuyến", "C1 · tổng số", "C1 · chỉ tiêu", "C1 · đánh giá", "C1 · còn thiếu",
+        "C2 · trực tuyến", "C2 · tổng số", "C2 · tỷ lệ", "C2 · chỉ tiêu", "C2 · đánh giá", "C2 · còn thiếu",
+        "Điểm trừ", "Bị trừ điểm",
+    ]
+    header, _rows = table(workbook["Phòng, ban cấp huyện"])
+    assert [name for name in header if name.startswith(("C", "D"))] == [
+        "D1 · trực tuyến", "D1 · tổng số", "D1 · tỷ lệ", "D1 · chỉ tiêu", "D1 · đánh giá", "D1 · còn thiếu",
+    ]
+
+
+@pytest.mark.parametrize("through", [9, 12])
+def test_every_figure_equals_progress_format_json_for_every_unit(client_for, home_affairs, year, through):
+    document = progress_json(through)
+    workbook = download(client_for(home_affairs), through)
+    found = {}
+    for sheet_name in ("Xã, thị trấn", "Phòng, ban cấp huyện"):
+        for row in table(workbook[sheet_name])[1]:
+            found[row["Mã đơn vị"].value] = row
+    assert set(found) == {unit["unit_code"] for unit in document["units"]}
+    for unit in document["units"]:
+        row = found[unit["unit_code"]]
+        assert row["Đơn vị"].value == unit["unit_name"]
+        assert row["Điểm trừ"].value == unit["points"]
+        assert row["Bị trừ điểm"].value == ("Có" if unit["flagged"] else "Không")
+        for rule in unit["rules"]:
+            code = rule["rule"]
+            assert row[f"{code} · trực tuyến"].value == rule["online"]
+            assert row[f"{code} · tổng số"].value == rule["total"]
+            assert row[f"{code} · đánh giá"].value == STATUS_WORDS[rule["status"]]
+            assert row[f"{code} · còn thiếu"].value == rule["shortfall"]
+            if rule["measure"] == "rate":
+                rate = row[f"{code} · tỷ lệ"].value
+                if rule["rate"] is None:
+                    assert rate is None
+                else:
+                    assert Decimal(rate * 100).quantize(Decimal("0.01")) == Decimal(rule["rate"])
+                assert row[f"{code} · chỉ tiêu"].value == pytest.approx(float(rule["target"]) / 100)
+            else:
+                assert row[f"{code} · chỉ tiêu"].value == int(rule["target"])
+
+
+def test_numbers_are_real_numbers_with_formats(client_for, home_affairs, year):
+    row = next(r for r in table(download(client_for(home_affairs))["Xã, thị trấn"])[1] if r["Mã đơn vị"].value == "18229")
+    online, rate, target = row["C2 · trực tuyến"], row["C2 · tỷ lệ"], row["C2 · chỉ tiêu"]
+    assert online.data_type == "n" and isinstance(online.value, int) and online.value == 21
+    assert rate.data_type == "n" and rate.value == pytest.approx(21 / 107) and rate.number_format == "0.0%"
+    assert target.value == pytest.approx(0.25) and target.number_format == "0%"
+    assert row["C1 · chỉ tiêu"].value == 20 and isinstance(row["C1 · chỉ tiêu"].value, int)
+    assert row["Điểm trừ"].value == 4 and isinstance(row["Điểm trừ"].value, int)
+
+
+def test_missed_cells_are_filled_and_written_in_words(client_for, home_affairs, year):
+    rows = table(download(client_for(home_affairs))["Xã, thị trấn"])[1]
+    commune_a = next(r for r in rows if r["Mã đơn vị"].value == "18229")
+    assert commune_a["C2 · đánh giá"].value == "không đạt"
+    for name in ("C2 · trực tuyến", "C2 · tỷ lệ", "C2 · đánh giá", "C2 · còn thiếu", "Điểm trừ"):
+        assert commune_a[name].fill.fgColor.rgb == MISSED_FILL, name
+    commune_b = next(r for r in rows if r["Mã đơn vị"].value == "18259")
+    assert commune_b["C1 · đánh giá"].value == "đạt"
+    assert commune_b["C1 · đánh giá"].fill.fgColor.rgb != MISSED_FILL
+    assert commune_b["C2 · đánh giá"].value == "đạt"
+
+
+def test_every_sheet_freezes_filters_and_prints_on_a4_landscape_fitted_to_width(client_for, home_affairs, year):
+    workbook = download(client_for(home_affairs))
+    for sheet in workbook:
+        last_row = HEADER_ROW + len(table(sheet)[1])
+        assert sheet.freeze_panes in ("B9", "C9"), sheet.title
+        assert sheet.auto_filter.ref == f"A{HEADER_ROW}:{sheet.cell(HEADER_ROW, sheet.max_column).column_letter}{last_row}"
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.page_setup.paperSize == 9  # A4
+        assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+        assert all(sheet.column_dimensions[letter].width for letter in "ABC")
+        assert all(cell.font.b for cell in sheet[HEADER_ROW] if cell.value)
+
+
+def test_the_title_block_reads_like_an_official_form(client_for, home_affairs, year):
+    sheet = download(client_for(home_affairs))["Tổng hợp"]
+    texts = [cell.value for row in sheet.iter_rows(max_row=6) for cell in row if cell.value]
+    assert texts[0] == "UBND HUYỆN ĐỨC THỌ"
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in texts and "Độc lập - Tự do - Hạnh phúc" in texts
+    assert "BẢNG TỔNG HỢP KẾT QUẢ THỰC HIỆN CHỈ TIÊU DVCTT MỨC ĐỘ 3, 4 NĂM 2020" in texts
+    line = next(text for text in texts if text.startswith("Theo Công văn"))
+    assert "Theo Công văn số 2440/UBND-VH ngày 30/9/2020" in line
+    assert f"Ngày lập: {timezone.localdate():%d/%m/%Y}" in line  # in Asia/Ho_Chi_Minh
+    assert "Số liệu năm 2020 chưa khóa" in line
+    assert "A4:M4" in {str(merged) for merged in sheet.merged_cells.ranges}
+
+
+def test_the_summary_sheet_gives_each_rule_across_the_district(client_for, home_affairs, year):
+    header, rows = table(download(client_for(home_affairs))["Tổng hợp"])
+    c2 = next(row for row in rows if row["Mã chỉ tiêu"].value == "C2")
+    assert c2["Trực tuyến"].value == 24 and c2["Tổng số"].value == 110
+    assert c2["Tỷ lệ toàn huyện"].value == pytest.approx(24 / 110)  # Σ online ÷ Σ total
+    assert c2["Tỷ lệ toàn huyện"].number_format == "0.0%"
+    assert c2["Không đạt"].value == 1 and c2["Đạt"].value == 1 and c2["Chưa có số liệu"].value == 14
+
+
+def test_the_detail_sheet_lists_each_units_procedures(client_for, home_affairs, year):
+    header, rows = table(download(client_for(home_affairs))["Chi tiết thủ tục"])
+    mine = [row for row in rows if row["Mã đơn vị"].value == "18229"]
+    assert [(row["Mã thủ tục"].value, row["Tổng số hồ sơ"].value, row["Trực tuyến"].value) for row in mine] == [
+        (commune_procedures()[0].code, 100, 20),
+        (district_procedures()[0].code, 12, 12),
+        (commune_procedures()[1].code, 7, 1),
+    ]
+    assert mine[0]["Tỷ lệ trực tuyến"].value == pytest.approx(0.2)
+    assert mine[0]["Tính cho chỉ tiêu"].value == "C2"
+
+
+def test_text_that_looks_like_a_formula_stays_text(client_for, home_affairs, commune_a):
+    names = ['=HYPERLINK("http://evil.example","Bấm")', "+1+2", "-2", "@SUM(A1)"]
+    Unit.objects.filter(pk=commune_a.pk).update(name=names[0])
+    Unit.objects.filter(code="18259").update(name=names[1])
+    Unit.objects.filter(code="18235").update(name=names[2])
+    Unit.objects.filter(code="18241").update(name=names[3])
+    workbook = download(client_for(home_affairs))
+    cells = {row["Đơn vị"].value: row["Đơn vị"] for row in table(workbook["Xã, thị trấn"])[1]}
+    for name in names:
+        cell = cells[name]
+        assert cell.data_type == "s" and cell.value == name
+        assert cell.quotePrefix
+    overview = client_for(home_affairs).get(reverse("reports:overview_xlsx"), {"year": 2020, "through": 12})
+    sheet = load_workbook(BytesIO(overview.content)).active
+    assert sheet[f"A{HEADER_ROW + 1}"].value == names[0] and sheet[f"A{HEADER_ROW + 1}"].data_type == "s"
+
+
+def test_the_command_writes_the_same_workbook(tmp_path, client_for, home_affairs, year):
+    path = tmp_path / "cham-diem.xlsx"
+    out = StringIO()
+    call_command("export_scoring", year=2020, output=str(path), stdout=out)
+    assert "Đã ghi" in out.getvalue()
+    from_command = load_workbook(path)
+    from_page = download(client_for(home_affairs))
+    assert from_command.sheetnames == from_page.sheetnames
+    for name in from_page.sheetnames:
+        page_rows = list(from_page[name].iter_rows(min_row=HEADER_ROW, values_only=True))
+        assert list(from_command[name].iter_rows(min_row=HEADER_ROW, values_only=True)) == page_rows
+
+
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["--year", "2019"], "Chưa có chỉ tiêu"),
+        (["--year", "2020", "--through", "13"], "Tháng phải từ 1 đến 12"),
+        (["--year", "2020", "--district", "999"], "Không có huyện mã 999"),
+    ],
+)
+def test_the_command_refuses_a_year_without_policy_a_bad_month_or_an_unknown_district(tmp_path, reference, arguments, message):
+    with pytest.raises(CommandError) as error:
+        call_command("export_scoring", *arguments, "-o", str(tmp_path / "x.xlsx"))
+    assert error.value.returncode == 2
+    assert message in str(error.value)
+    assert not (tmp_path / "x.xlsx").exists()
