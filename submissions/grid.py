@@ -196,6 +196,7 @@ class CellState:
     MISSING = "missing"
     LOCKED = "locked"
     NOT_DUE = "not_due"
+    NONE = "none"  # the unit has no level 3/4 procedure that year: nothing to enter
 
 
 CELL_LABELS = {
@@ -203,6 +204,7 @@ CELL_LABELS = {
     CellState.MISSING: gettext_lazy("Chưa nhập"),
     CellState.LOCKED: gettext_lazy("Đã khóa"),
     CellState.NOT_DUE: gettext_lazy("Chưa đến kỳ"),
+    CellState.NONE: gettext_lazy("Không có thủ tục mức độ 3, 4"),
 }
 
 
@@ -229,6 +231,7 @@ class Cell:
 class MatrixRow:
     unit: Unit
     cells: list[Cell]
+    applies: bool = True
 
     @property
     def missing(self) -> int:
@@ -256,10 +259,12 @@ class Matrix:
 def build_matrix(units, year: int, *, district=None) -> Matrix:
     """Unit × month for a year: entered, missing, locked, not yet due.
 
-    Queries: the units; the rows per unit and month (one aggregate); the locks. Three, whatever
-    the number of units.
+    Queries: the units; who has procedures that year; the rows per unit and month (one
+    aggregate); the locks. Four, whatever the number of units.
     """
     units = list(units.select_related(None).order_by("kind", "sort_order", "code"))
+    offered = set(Procedure.objects.offered_in(year).online().values_list("authority", "department_id").distinct())
+    departments_with_procedures = {department_id for _authority, department_id in offered if department_id}
     counts = {
         (values["unit_id"], values["month"]): values["rows"]
         for values in DossierCount.objects.filter(year=year, unit__in=[unit.pk for unit in units])
@@ -274,24 +279,27 @@ def build_matrix(units, year: int, *, district=None) -> Matrix:
     today = timezone.localdate()
     rows = []
     for unit in units:
+        applies = bool(offered) if unit.is_commune else unit.pk in departments_with_procedures
         cells = []
         for month in range(1, 13):
             entered = counts.get((unit.pk, month), 0)
             locked = locks.get(unit.district_id, year, month) is not None
-            if entered:
+            if not applies and not entered:
+                state = CellState.NONE
+            elif entered:
                 state = CellState.ENTERED
             elif is_future(year, month, today=today):
                 state = CellState.NOT_DUE
             else:
                 state = CellState.MISSING
             cells.append(Cell(unit, month, entered, state, locked))
-        rows.append(MatrixRow(unit, cells))
+        rows.append(MatrixRow(unit, cells, applies))
     lock_district_id = district.pk if district is not None else None
     columns = [
         MonthColumn(
             month=month,
             entered=sum(1 for row in rows if row.cells[month - 1].entered),
-            units=len(rows),
+            units=sum(1 for row in rows if row.applies),
             year_locked=lock_district_id is not None and locks.year_lock(lock_district_id, year) is not None,
             lock=locks.month_lock(lock_district_id, year, month) if lock_district_id is not None else None,
             not_due=is_future(year, month, today=today),

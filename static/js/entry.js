@@ -74,6 +74,11 @@
     });
   });
 
+  /* Like a spreadsheet: entering a cell selects its number, so typing replaces it. */
+  form.addEventListener("focusin", function (event) {
+    if (event.target.classList && event.target.classList.contains("count-input")) { event.target.select(); }
+  });
+
   form.addEventListener("submit", function (event) {
     if (submitting) { event.preventDefault(); return; }
     submitting = true;

@@ -40,6 +40,15 @@ def test_the_matrix_shows_every_unit_and_month_entered_missing_locked_and_not_du
     assert "Đã nhập" in html and "Chưa nhập" in html and "Đã khóa" in html
 
 
+def test_a_unit_without_level_3_4_procedures_is_not_counted_as_late(client_for, staff, reference):
+    office = Unit.objects.get(code="440.VP")
+    assert not Procedure.objects.for_entry(office, 2020).exists()
+    response = client_for(staff).get(INDEX, {"year": 2020})
+    html = response.content.decode()
+    assert cell_class(html, office, 3) == "cell--none"
+    assert "0/26" in html
+
+
 def test_months_not_yet_due_are_shown_as_such(client_for, staff, commune_a):
     today = timezone.localdate()
     html = client_for(staff).get(INDEX, {"year": today.year + 1}).content.decode()
@@ -52,7 +61,7 @@ def test_the_cell_turns_green_once_the_month_is_saved(client_for, staff, commune
     save_grid(client, commune_a, {commune_procedures(1)[0].code: (5, 2)})
     html = client.get(INDEX, {"year": 2020}).content.decode()
     assert cell_class(html, commune_a, 9) == "cell--entered"
-    assert "1/28" in html
+    assert "1/26" in html  # of the 26 units with level 3/4 procedures
 
 
 def test_one_click_on_a_cell_opens_the_grid(client_for, staff, commune_a):
@@ -80,13 +89,14 @@ def test_the_matrix_takes_the_same_queries_for_one_unit_or_all_of_them(client_fo
         assert response.status_code == 200
         return len(captured), len(response.context["matrix"].rows)
 
-    # session, user, permissions ×2, person, the units, the counts per unit and month (one
-    # aggregate), the locks, and the menu's role look-ups; whatever the number of units.
+    # session, user, permissions ×2, person, the units, who has procedures that year, the
+    # counts per unit and month (one aggregate), the locks, and the menu's two role look-ups;
+    # whatever the number of units.
     all_units = queries()
     Unit.objects.exclude(pk=commune_a.pk).update(is_active=False)
     one_unit = queries()
     assert all_units[1] == 28 and one_unit[1] == 1
-    assert all_units[0] == one_unit[0] <= 10
+    assert all_units[0] == one_unit[0] <= 11
 
 
 def test_a_nonsense_year_falls_back_to_this_year(client_for, staff):
