@@ -31,7 +31,7 @@ REQUIRED_COLUMNS = ("unit_code", "procedure_code", "year", "month", "total", "on
 SHEET_NAME = "SoLieu"
 MAX_ROWS = 20_000
 MAX_COLUMNS = 30
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a bigger workbook once unzipped is refused (zip bomb)
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a bigger workbook once unzipped is refused (zip bomb)
 
 
 class FileRefused(Exception):
@@ -172,32 +172,40 @@ def _read_xlsx(data: bytes) -> Iterator[RawRow]:
 
 
 def _xlsx_rows(workbook, sheet) -> Iterator[RawRow]:
-    header = None
     try:
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
-            if len(cells) > MAX_COLUMNS and any(cell.value not in (None, "") for cell in cells[MAX_COLUMNS:]):
-                raise _too_many_columns()
-            if header is None:
-                header = _header_map([cell.value for cell in cells])
-                continue
-            if number > MAX_ROWS + 1:
-                raise _too_many_rows()
-            values, formulas = {}, set()
-            for index, name in header.items():
-                if index >= len(cells):
-                    continue
-                cell = cells[index]
-                value = getattr(cell, "value", None)
-                if getattr(cell, "data_type", None) == "f" or type(value).__name__ in ("ArrayFormula", "DataTableFormula"):
-                    formulas.add(name)
-                values[name] = value
-            if all(value in (None, "") for value in values.values()) and not formulas:
-                continue
-            yield RawRow(number, values, formulas)
-        if header is None:
-            raise FileRefused(_("Bảng tính trống: không có dòng tiêu đề."))
+        yield from _xlsx_sheet_rows(sheet)
+    except FileRefused:
+        raise
+    except Exception:  # a damaged sheet is only found while reading it
+        raise FileRefused(_("Tệp không phải bảng tính Excel (.xlsx) hợp lệ.")) from None
     finally:
         workbook.close()
+
+
+def _xlsx_sheet_rows(sheet) -> Iterator[RawRow]:
+    header = None
+    for number, cells in enumerate(sheet.iter_rows(), start=1):
+        if len(cells) > MAX_COLUMNS and any(cell.value not in (None, "") for cell in cells[MAX_COLUMNS:]):
+            raise _too_many_columns()
+        if header is None:
+            header = _header_map([cell.value for cell in cells])
+            continue
+        if number > MAX_ROWS + 1:
+            raise _too_many_rows()
+        values, formulas = {}, set()
+        for index, name in header.items():
+            if index >= len(cells):
+                continue
+            cell = cells[index]
+            value = getattr(cell, "value", None)
+            if getattr(cell, "data_type", None) == "f" or type(value).__name__ in ("ArrayFormula", "DataTableFormula"):
+                formulas.add(name)
+            values[name] = value
+        if all(value in (None, "") for value in values.values()) and not formulas:
+            continue
+        yield RawRow(number, values, formulas)
+    if header is None:
+        raise FileRefused(_("Bảng tính trống: không có dòng tiêu đề."))
 
 
 def _read_csv(data: bytes) -> Iterator[RawRow]:

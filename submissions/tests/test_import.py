@@ -315,6 +315,20 @@ def test_a_zip_that_is_not_a_workbook_is_rejected(staff_client):
     assert errors_of(buffer.getvalue()) == [(None, "Tệp không phải bảng tính Excel (.xlsx) hợp lệ.")]
 
 
+def test_a_workbook_damaged_inside_is_rejected(staff_client, commune_a):
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([row(commune_a, commune_procedures(1)[0], 2, 1)])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as damaged:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content[: len(content) // 2]  # cut off in the middle of the rows
+            damaged.writestr(item, content)
+    assert errors_of(buffer.getvalue()) == [(None, "Tệp không phải bảng tính Excel (.xlsx) hợp lệ.")]
+
+
 def test_a_file_over_the_size_limit_is_rejected_before_it_is_read(staff_client, settings, commune_a):
     settings.DVCTT_MAX_UPLOAD_BYTES = 1024
     procedure = commune_procedures(1)[0]
