@@ -253,15 +253,20 @@ def template_download(request, year: int, month: int, extension: str):
 
 @login_required
 def template_choose(request):
-    """The download form on the entry pages asks with ?year=&month=[&unit=]&format=; answer with the file's address."""
+    """The template download form; once filled (?year=&month=[&unit=]&format=) it sends to the file."""
+    context = {**_template_links(), "template_unit": request.GET.get("unit", "")}
+    if "year" not in request.GET and "month" not in request.GET:
+        return render(request, "submissions/template_choose.html", context)
     try:
         year, month = int(request.GET.get("year", "")), int(request.GET.get("month", ""))
+        if not (2000 <= year <= 2100 and 1 <= month <= 12):
+            raise ValueError
     except ValueError:
-        raise Http404(_("Không có tháng này.")) from None
-    _valid_month(year, month)
+        context["error"] = _("Năm hoặc tháng không hợp lệ.")
+        return render(request, "submissions/template_choose.html", context, status=400)
     extension = "csv" if request.GET.get("format") == "csv" else "xlsx"
     url = reverse("submissions:template_download", args=[year, month, extension])
-    code = request.GET.get("unit")
+    code = request.GET.get("unit", "").strip()
     if code:
         unit, _can_edit = get_unit_for_user(request.user, code)
         url += "?" + urlencode({"unit": unit.code})

@@ -113,7 +113,8 @@ def test_text_that_looks_like_a_formula_stays_text_in_the_template(staff_client,
 def test_the_download_form_leads_to_the_template(staff_client, commune_a):
     response = staff_client.get(reverse("submissions:template_choose"), {"year": 2020, "month": 9, "format": "csv", "unit": commune_a.code})
     assert response.status_code == 302 and response["Location"] == template_url(extension="csv") + f"?unit={commune_a.code}"
-    assert staff_client.get(reverse("submissions:template_choose"), {"year": "x", "month": 9}).status_code == 404
+    assert staff_client.get(reverse("submissions:template_choose"), {"year": "x", "month": 9}).status_code == 400
+    assert "Tải mẫu số liệu của một tháng" in staff_client.get(reverse("submissions:template_choose")).content.decode()
 
 
 # The round trip -------------------------------------------------------------------------------
@@ -428,3 +429,11 @@ def test_the_import_preview_counts_queries_not_rows(commune_a, department, djang
     with django_assert_max_num_queries(5):
         result = preview_import(data=content, filename="x.xlsx")
     assert result.ok and len(result.changes) == 129
+
+
+def test_the_download_form_is_for_people_who_see_units_and_stays_within_them(client, client_for, head_of_commune_b, commune_a):
+    chooser = reverse("submissions:template_choose")
+    assert client.get(chooser)["Location"].startswith(reverse("login"))
+    head = client_for(head_of_commune_b)
+    assert head.get(chooser).status_code == 200
+    assert head.get(chooser, {"year": 2020, "month": 9, "unit": commune_a.code}).status_code == 404
