@@ -13,15 +13,15 @@ def sees_all_units(user) -> bool:
 
 
 def district_for(user) -> District | None:
-    """The district whose figures this person reads: where they work; for an administrator
-    without a place, the first district that has a policy."""
+    """The district whose figures this person reads: where they work; for an administrator or
+    district-wide reader without a place, the first district that has a policy."""
     person = getattr(user, "person", None)
     if person is not None:
         if person.district_id:
             return person.district
         if person.unit_id:
             return person.unit.district
-    if user.is_superuser:
+    if user.is_superuser or sees_all_units(user):
         return District.objects.filter(policies__isnull=False).order_by("code").first()
     return None
 

@@ -15,8 +15,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from targets.arithmetic import Measure
-from targets.formatting import format_number, format_rate
+from targets.formatting import format_number
 from targets.progress import MonthPoint
+
+from .wording import rate_text
 
 WIDTH, HEIGHT = 640, 330
 LEFT, RIGHT, TOP, BOTTOM = 46, 590, 70, 288  # the plot area
@@ -144,9 +146,9 @@ def monthly_chart(points: list[MonthPoint], *, rule, year: int, through: int) ->
         for x, y in coordinates:
             parts.append(_el("circle", cx=f"{x:.1f}", cy=f"{y:.1f}", r=3.5, fill="#ffffff", stroke=LINE,
                              stroke_width=2))
-        month, value = line_points[-1]
+        last = [point for point in points if not is_rate or point.cumulative_total][-1]
         x, y = coordinates[-1]
-        text = format_rate(value) if is_rate else format_number(value)
+        text = rate_text(last.cumulative_online, last.cumulative_total) if is_rate else format_number(last.cumulative_online)
         anchor = "end" if x > RIGHT - 40 else "middle"
         parts.append(_el("text", text, x=f"{x:.1f}", y=f"{y - 9:.1f}", text_anchor=anchor, fill=LINE,
                          font_weight="bold", **HALO))
@@ -212,7 +214,7 @@ def describe(points: list[MonthPoint], *, rule, year: int, through: int) -> str:
         }
     ]
     for point in points:
-        cumulative = format_rate(point.outcome.rate) if is_rate else format_number(point.cumulative_online)
+        cumulative = rate_text(point.cumulative_online, point.cumulative_total) if is_rate else format_number(point.cumulative_online)
         sentences.append(
             _("Tháng %(month)s: %(total)s hồ sơ, %(online)s trực tuyến, lũy kế %(cumulative)s.") % {
                 "month": point.month,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from targets.arithmetic import Measure, Status, count_threshold_by
-from targets.formatting import format_number, format_rate
+from targets.formatting import format_number
 from targets.progress import (
     Progress,
     ProcedureLine,
@@ -26,7 +26,7 @@ from units.models import Unit
 from .charts import monthly_chart, progress_bar
 from .periods import Period
 from .rows import overview_columns, rules_shown, unit_rows
-from .wording import overall_status, shortfall_sentence, status_label, target_text
+from .wording import overall_status, rate_text, shortfall_sentence, status_label, target_text
 
 
 @dataclass
@@ -84,6 +84,8 @@ class UnitDashboard:
     def headline(self) -> str:
         """Where the unit stands, in one sentence."""
         year, count = self.period.year, len(self.cards)
+        if self.entry is None:
+            return _("Đơn vị đã ngừng hoạt động nên không được tính chỉ tiêu.")
         if not count:
             return _("Năm %(year)s chưa có chỉ tiêu nào áp dụng cho đơn vị này.") % {"year": year}
         values = {"n": count, "year": year, "open": count - self.meeting}
@@ -110,7 +112,7 @@ class UnitDashboard:
 
 def rule_card(progress: RuleProgress, points, *, year: int, through: int) -> RuleCard:
     if progress.measure == Measure.RATE:
-        value, value_text = progress.rate, format_rate(progress.rate)
+        value, value_text = progress.rate, rate_text(progress.online, progress.total)
     else:
         value, value_text = progress.online, format_number(progress.online)
     label = f"{value_text} / {target_text(progress.rule)} — {status_label(progress.status)}"

@@ -5,10 +5,10 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from targets.formatting import format_number, format_rate
+from targets.formatting import format_number
 
 from .rows import Column, Rate
-from .wording import status_label, target_text
+from .wording import rate_text, status_label, target_text
 
 NUMERIC = {"th": {"class": "num"}, "td": {"class": "num"}}
 
@@ -26,7 +26,7 @@ class RateColumn(tables.Column):
         super().__init__(*args, attrs=NUMERIC, **kwargs)
 
     def render(self, value):
-        return format_rate(value.percent)
+        return rate_text(value.online, value.total)
 
 
 class ValueColumn(tables.Column):
@@ -41,7 +41,7 @@ class ValueColumn(tables.Column):
                 return format_html('<span class="muted">{}</span>', _("0/0"))
             return format_html(
                 '{} <span class="figure-detail">{}/{}</span>',
-                format_rate(value.percent), format_number(value.online), format_number(value.total),
+                rate_text(value.online, value.total), format_number(value.online), format_number(value.total),
             )
         return format_number(value)
 

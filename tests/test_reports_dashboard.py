@@ -140,3 +140,9 @@ def test_the_period_form_is_labelled_and_shows_the_period_shown(client_for, head
     html = client_for(head_of_commune_a).get(dashboard(commune_a)).content.decode()
     assert '<label for="id_year">' in html and '<label for="id_through">' in html
     assert '<option value="4" selected>' in html
+
+
+def test_an_inactive_unit_says_it_is_not_scored(client_for, staff, commune_b):
+    type(commune_b).objects.filter(pk=commune_b.pk).update(is_active=False)
+    html = client_for(staff).get(dashboard(commune_b)).content.decode()
+    assert "Đơn vị đã ngừng hoạt động nên không được tính chỉ tiêu." in html

@@ -216,3 +216,14 @@ def test_the_command_refuses_a_year_without_policy_a_bad_month_or_an_unknown_dis
     assert error.value.returncode == 2
     assert message in str(error.value)
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_the_page_shows_the_rate_the_spreadsheet_shows_rounded_once(client_for, home_affairs, commune_a):
+    record(commune_a, commune_procedures()[0], 3, 518, 108)  # 20.849… %: the engine's 20.85 would show "20,9 %"
+    client = client_for(home_affairs)
+    row = next(r for r in table(download(client)["Xã, thị trấn"])[1] if r["Mã đơn vị"].value == "18229")
+    assert row["C2 · tỷ lệ"].value == pytest.approx(108 / 518) and row["C2 · tỷ lệ"].number_format == "0.0%"
+    for url in (reverse("reports:year_end", args=[2020]), reverse("reports:unit_dashboard", args=["18229"]) + "?through=12",
+                reverse("reports:overview") + "?through=12"):
+        html = client.get(url).content.decode()
+        assert "20,8 %" in html and "20,9 %" not in html, url

@@ -2,7 +2,7 @@
 
 from django import template
 
-from targets.formatting import format_number, format_rate
+from targets.formatting import format_number
 
 from .. import wording
 
@@ -10,8 +10,11 @@ register = template.Library()
 
 
 @register.filter
-def rate(value):
-    return format_rate(value)
+def rate_of(figures):
+    """The rate of anything with online and total (or cumulative) sums: "20,8 %"."""
+    if hasattr(figures, "cumulative_total"):
+        return wording.rate_text(figures.cumulative_online, figures.cumulative_total)
+    return wording.rate_text(figures.online, figures.total)
 
 
 @register.filter
