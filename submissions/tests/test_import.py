@@ -15,7 +15,7 @@ from submissions.importing import COLUMNS, preview_import
 from submissions.models import Authority, DossierCount, Procedure
 from submissions.services import InvalidCounts
 
-from .helpers import commune_procedures, counts_of, database_state, district_procedures, read_xlsx, save_grid
+from .helpers import commune_procedures, counts_of, database_state, read_xlsx, save_grid
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,9 @@ import io
 import zoneinfo
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from submissions.locks import lock_for, lock_message
 from submissions.models import CountLock, DossierCount
