@@ -1,12 +1,11 @@
 """How the engine's results are said to people, in one place for every page."""
 
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from targets.arithmetic import Measure, Status, rate_fraction
-from targets.formatting import format_number, format_rate
+from targets.arithmetic import Measure, Status
+from targets.formatting import format_number, format_rate_of
 from targets.progress import STATUS_LABELS, RuleProgress, UnitProgress
 
 # Worst first: the order in which a unit's situation is summed up in one word.
@@ -20,10 +19,7 @@ def rate_text(online: int, total: int) -> str:
     (Formatting the engine's two-decimal percentage would round twice: 108/518 = 20.849… →
     20.85 → "20,9 %" on the page but 20.8% in the workbook.)
     """
-    fraction = rate_fraction(online, total)
-    if fraction is None:
-        return format_rate(None)
-    return format_rate(Decimal(fraction.numerator * 100) / Decimal(fraction.denominator))
+    return format_rate_of(online, total)
 
 
 def status_label(status) -> str:

@@ -51,7 +51,7 @@ class GridRow:
 
     @property
     def rate(self) -> Decimal | None:
-        return rate_percent(self.saved_online or 0, self.saved_total or 0)
+        return rate_percent(self.saved_online or 0, self.saved_total or 0, places=1)
 
 
 @dataclass
@@ -73,7 +73,7 @@ class GridSection:
 
     @property
     def month_rate(self) -> Decimal | None:
-        return rate_percent(self.month_online, self.month_total)
+        return rate_percent(self.month_online, self.month_total, places=1)
 
     @property
     def running_total(self) -> int:
@@ -85,7 +85,7 @@ class GridSection:
 
     @property
     def running_rate(self) -> Decimal | None:
-        return rate_percent(self.running_online, self.running_total)
+        return rate_percent(self.running_online, self.running_total, places=1)
 
 
 SECTION_TEXT = {

@@ -26,11 +26,14 @@ class Measure(StrEnum):
     RATE = "rate"
 
 
-def rate_percent(online: int, total: int) -> Decimal | None:
-    """online ÷ total as a percentage rounded half-up to two decimals; None when total is 0."""
+def rate_percent(online: int, total: int, *, places: int = 2) -> Decimal | None:
+    """online ÷ total as a percentage rounded half-up, once, from the exact fraction, to `places`
+    decimals (2 in the published JSON, 1 on pages); None when total is 0."""
     if total == 0:
         return None
-    return (Decimal(online) * 100 / Decimal(total)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    exact = Fraction(online * 100, total)
+    quantum = Decimal(1).scaleb(-places)
+    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def rate_fraction(online: int, total: int) -> Fraction | None:

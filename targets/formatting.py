@@ -4,6 +4,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import get_language
 
+from .arithmetic import rate_percent
+
 
 def format_rate(rate: Decimal | None, *, empty: str = "—") -> str:
     """A percentage with one decimal: "25,0 %" in Vietnamese, "25.0 %" in English."""
@@ -13,6 +15,12 @@ def format_rate(rate: Decimal | None, *, empty: str = "—") -> str:
     if (get_language() or "vi").startswith("vi"):
         text = text.replace(".", ",")
     return f"{text} %"
+
+
+def format_rate_of(online: int, total: int, *, empty: str = "—") -> str:
+    """online ÷ total written for people, rounded once from the exact fraction (never from the
+    two-decimal JSON rate, which would round twice: 108/518 = 20.849… → 20.85 → "20,9 %")."""
+    return format_rate(rate_percent(online, total, places=1), empty=empty)
 
 
 def format_number(value: int | Decimal | None, *, empty: str = "—") -> str:

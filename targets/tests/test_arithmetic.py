@@ -144,3 +144,16 @@ def test_met_exactly_when_the_shortfall_is_zero(online, total_extra, percent):
     if total == 0:
         return
     assert meets_rate(online, total, percent) == (rate_shortfall(online, total, percent) == 0)
+
+
+def test_pages_round_the_rate_once_from_the_exact_fraction():
+    from django.utils import translation
+
+    from targets.formatting import format_rate_of
+
+    # 108 / 518 = 20.849 %: the two-decimal JSON rate is 20.85, but the page says 20,8 % like Excel's 0.0%
+    assert rate_percent(108, 518) == Decimal("20.85")
+    assert rate_percent(108, 518, places=1) == Decimal("20.8")
+    with translation.override("vi"):
+        assert format_rate_of(108, 518) == "20,8 %"
+        assert format_rate_of(1, 4) == "25,0 %"

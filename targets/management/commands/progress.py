@@ -3,7 +3,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from targets.formatting import format_rate
+from targets.formatting import format_rate_of
 from targets.progress import CSV_COLUMNS, PolicyNotFound, compute_progress, get_policy, progress_document, progress_rows
 from units.models import District
 
@@ -56,7 +56,7 @@ class Command(BaseCommand):
                     rule.code,
                     str(rule.online),
                     str(rule.total),
-                    format_rate(rule.rate) if rule.measure == "rate" else "",
+                    format_rate_of(rule.online, rule.total) if rule.measure == "rate" else "",
                     target,
                     str(rule.status_label),
                     "" if rule.shortfall is None else str(rule.shortfall),

@@ -1,0 +1,149 @@
+"""Every URL of the portal, for every kind of person: the answer each one gets.
+
+The URL configuration is walked; a URL without an entry in MATRIX fails the test, so a new page
+cannot be added without saying who may see it. Resources belong to commune A (Thị trấn Đức
+Thọ) in September 2020: its head sees them, the head of commune B and the head of a department
+must get 404 — exactly as for a unit that does not exist.
+"""
+
+import pytest
+from django.contrib.admin import site as admin_site
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import COMMUNE_A
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "head_a", "head_b", "head_dept", "staff", "home_affairs", "admin"]
+LOGIN = "login"  # a redirect to the login page
+
+A_MONTH = {"unit_code": COMMUNE_A, "year": 2020, "month": 9}
+
+
+def everyone(anonymous, **others):
+    """Expected codes: `anonymous` for the anonymous visitor, the rest by role (default: `rest`)."""
+    rest = others.pop("rest", None)
+    codes = {role: others.get(role, rest) for role in ROLES if role != "anonymous"}
+    codes["anonymous"] = anonymous
+    missing = [role for role, code in codes.items() if code is None]
+    assert not missing, missing
+    return codes
+
+
+# name → (kwargs, query string, GET expectations, POST expectations or None)
+MATRIX = {
+    "home": ({}, "", everyone(LOGIN, rest=302), None),
+    "login": ({}, "", everyone(200, rest=302), None),
+    "logout": ({}, "", everyone(405, rest=405), everyone(LOGIN, rest=LOGIN)),
+    "password_change": ({}, "", everyone(LOGIN, rest=200), None),
+    "password_change_done": ({}, "", everyone(LOGIN, rest=200), None),
+    "set_language": ({}, "", everyone(302, rest=302), everyone(302, rest=302)),
+    "submissions:entry_index": ({}, "?year=2020", everyone(LOGIN, rest=200), None),
+    "submissions:import_upload": ({}, "", everyone(LOGIN, rest=403, staff=200, admin=200), everyone(LOGIN, rest=403, staff=200, admin=200)),
+    "submissions:import_confirm": ({}, "", everyone(LOGIN, rest=405), everyone(LOGIN, rest=403, staff=302, admin=302)),
+    "submissions:template_choose": ({}, "", everyone(LOGIN, rest=200), None),
+    "submissions:template_download": (
+        {"year": 2020, "month": 9, "extension": "xlsx"}, f"?unit={COMMUNE_A}",
+        everyone(LOGIN, head_a=200, head_b=404, head_dept=404, staff=200, home_affairs=200, admin=200), None),
+    "submissions:lock": ({}, "", everyone(LOGIN, rest=405), everyone(LOGIN, rest=403, home_affairs=302, admin=302)),
+    "submissions:unlock": ({}, "", everyone(LOGIN, rest=405), everyone(LOGIN, rest=403, home_affairs=302, admin=302)),
+    "submissions:entry_grid": (
+        A_MONTH, "", everyone(LOGIN, head_a=200, head_b=404, head_dept=404, staff=200, home_affairs=200, admin=200),
+        everyone(LOGIN, head_a=403, head_b=404, head_dept=404, staff=200, home_affairs=403, admin=200)),
+    "submissions:entry_history": (
+        A_MONTH, "", everyone(LOGIN, head_a=200, head_b=404, head_dept=404, staff=200, home_affairs=200, admin=200), None),
+    "reports:unit_dashboard": (
+        {"unit_code": COMMUNE_A}, "?year=2020&through=9",
+        everyone(LOGIN, head_a=200, head_b=404, head_dept=404, staff=200, home_affairs=200, admin=200), None),
+    "reports:my_dashboard": ({}, "", everyone(LOGIN, rest=302), None),
+    "reports:overview": ({}, "?year=2020&through=9", everyone(LOGIN, rest=200), None),
+    "reports:overview_xlsx": ({}, "?year=2020&through=9", everyone(LOGIN, rest=403, staff=200, home_affairs=200, admin=200), None),
+    "reports:year_end_index": ({}, "", everyone(LOGIN, rest=403, home_affairs=302, admin=302), None),
+    "reports:year_end": ({"year": 2020}, "", everyone(LOGIN, rest=403, home_affairs=200, admin=200), None),
+    "reports:year_end_xlsx": ({"year": 2020}, "", everyone(LOGIN, rest=403, home_affairs=200, admin=200), None),
+    "reports:api_progress": ({}, "?year=2020&through=9", everyone(403, rest=403, staff=200, home_affairs=200, admin=200), None),
+}
+
+# Valid POST bodies, so that a 302 means "done", not "refused with a form error".
+POST_BODIES = {
+    "set_language": {"language": "vi", "next": "/"},
+    "submissions:lock": {"year": "2019"},
+    "submissions:unlock": {"year": "2019"},
+}
+
+
+def named_urls():
+    """Every named URL outside the admin, as namespace:name."""
+    found = set()
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.app_name == "admin" or getattr(pattern, "urlconf_module", None) is admin_site.urls:
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                found.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_every_url_has_an_entry_in_the_matrix():
+    assert named_urls() - set(MATRIX) == set(), "add the new URL to MATRIX with who may see it"
+    assert set(MATRIX) - named_urls() == set()
+
+
+@pytest.fixture
+def people(head_of_commune_a, head_of_commune_b, head_of_department, staff, home_affairs, administrator):
+    return {
+        "anonymous": None,
+        "head_a": head_of_commune_a,
+        "head_b": head_of_commune_b,
+        "head_dept": head_of_department,
+        "staff": staff,
+        "home_affairs": home_affairs,
+        "admin": administrator,
+    }
+
+
+def answer(response):
+    if response.status_code == 302 and response["Location"].startswith("/login/"):
+        return LOGIN
+    return response.status_code
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_person_gets_the_expected_answer_from_every_url(client, people, role):
+    wrong = []
+    if people[role] is not None:
+        client.force_login(people[role])
+    for name, (kwargs, query, get_expected, post_expected) in MATRIX.items():
+        url = reverse(name, kwargs=kwargs or None) + query
+        got = answer(client.get(url))
+        if got != get_expected[role]:
+            wrong.append(f"GET {url}: {got}, expected {get_expected[role]}")
+        if post_expected is not None and name != "logout":  # logout is checked last
+            got = answer(client.post(url, POST_BODIES.get(name, {})))
+            if got != post_expected[role]:
+                wrong.append(f"POST {url}: {got}, expected {post_expected[role]}")
+        if people[role] is not None:
+            client.force_login(people[role])  # a POST may have changed the session's state
+    got = answer(client.post(reverse("logout")))
+    if got != MATRIX["logout"][3][role]:
+        wrong.append(f"POST logout: {got}")
+    assert "_auth_user_id" not in client.session
+    assert wrong == [], f"{role}: " + "; ".join(wrong)
+
+
+def test_only_administrators_reach_the_admin(client, people):
+    for role, person in people.items():
+        client.logout()
+        if person is not None:
+            client.force_login(person)
+        response = client.get("/admin/")
+        if role == "admin":
+            assert response.status_code == 200
+        else:
+            assert response.status_code == 302 and "/admin/login/" in response["Location"], role
