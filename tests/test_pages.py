@@ -78,3 +78,9 @@ def test_the_admin_speaks_vietnamese(client_for, administrator):
 def test_only_administrators_reach_the_admin(client_for, staff):
     response = client_for(staff).get("/admin/")
     assert response.status_code == 302
+
+
+def test_a_browser_set_up_in_english_still_gets_vietnamese_by_default(client):
+    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in html
+    assert "Đăng nhập" in html
