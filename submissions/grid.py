@@ -351,3 +351,15 @@ def history_action_label(record) -> str:
     if record.history_type == "-":
         return _("Xóa")
     return _("Sửa")
+
+
+def default_entry_year(user, this_year: int) -> int:
+    """The year the matrix opens on: this year once it has counts, else the latest year that
+    has any of this person's units' counts (a portal set up mid-way, or the demo), else this year."""
+    latest = (
+        DossierCount.objects.filter(unit__in=Unit.objects.visible_to(user), year__lte=this_year)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    return latest if latest is not None else this_year

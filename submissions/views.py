@@ -60,7 +60,7 @@ def entry_index(request):
     """Which unit has entered which month of the year; one click opens the grid."""
     today = timezone.localdate()
     try:
-        year = int(request.GET.get("year") or today.year)
+        year = int(request.GET.get("year") or grids.default_entry_year(request.user, today.year))
     except ValueError:
         year = today.year
     if not 2000 <= year <= 2100:

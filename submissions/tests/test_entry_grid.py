@@ -368,3 +368,12 @@ def test_a_person_without_a_role_sees_no_units(client_for, commune_a):
     client = client_for(user)
     assert client.get(grid_url(commune_a)).status_code == 404
     assert client.get(reverse("submissions:entry_index")).status_code == 200
+
+
+def test_the_matrix_opens_on_the_latest_year_with_counts_when_this_year_has_none(client_for, staff, commune_a):
+    from submissions.models import DossierCount, Procedure
+
+    DossierCount.objects.create(unit=commune_a, procedure=Procedure.objects.for_entry(commune_a, 2020).first(),
+                                year=2020, month=3, total=2, online=1)
+    html = client_for(staff).get("/entry/").content.decode()
+    assert "năm 2020" in html
