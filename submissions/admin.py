@@ -6,7 +6,7 @@ from units.models import Unit
 
 from .forms import DossierCountAdminForm
 from .locks import lock_for
-from .models import ChangeReason, CountLock, DossierCount, Procedure
+from .models import ChangeReason, CountLock, DossierCount, EmptyMonth, Procedure
 
 
 @admin.register(Procedure)
@@ -68,3 +68,11 @@ class CountLockAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # unlocking too goes through the entry page or `manage.py unlock`
+
+
+@admin.register(EmptyMonth)
+class EmptyMonthAdmin(admin.ModelAdmin):
+    list_display = ["unit", "year", "month", "confirmed_by", "confirmed_at"]
+    list_filter = ["year", "month", "unit__kind"]
+    search_fields = ["unit__code", "unit__name"]
+    list_select_related = ["unit", "confirmed_by"]

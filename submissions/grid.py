@@ -17,7 +17,7 @@ from targets.arithmetic import rate_percent
 from units.models import Unit
 
 from .locks import LockIndex, is_future, lock_for
-from .models import Authority, CountLock, DossierCount, Procedure
+from .models import Authority, CountLock, DossierCount, EmptyMonth, Procedure
 from .versions import LastChange, last_change, month_version
 
 
@@ -260,7 +260,7 @@ def build_matrix(units, year: int, *, district=None) -> Matrix:
     """Unit × month for a year: entered, missing, locked, not yet due.
 
     Queries: the units; who has procedures that year; the rows per unit and month (one
-    aggregate); the locks. Four, whatever the number of units.
+    aggregate); the months saved without dossiers; the locks. Five, whatever the number of units.
     """
     units = list(units.select_related(None).order_by("kind", "sort_order", "code"))
     offered = set(Procedure.objects.offered_in(year).online().values_list("authority", "department_id").distinct())
@@ -272,6 +272,10 @@ def build_matrix(units, year: int, *, district=None) -> Matrix:
         .annotate(rows=Count("id"))
         .order_by()
     }
+    for unit_id, month in EmptyMonth.objects.filter(year=year, unit__in=[unit.pk for unit in units]).values_list(
+        "unit_id", "month"
+    ):
+        counts.setdefault((unit_id, month), 0)
     district_ids = {unit.district_id for unit in units}
     if district is not None:
         district_ids.add(district.pk)
@@ -283,10 +287,11 @@ def build_matrix(units, year: int, *, district=None) -> Matrix:
         cells = []
         for month in range(1, 13):
             entered = counts.get((unit.pk, month), 0)
+            reported = (unit.pk, month) in counts  # rows, or saved as a month without dossiers
             locked = locks.get(unit.district_id, year, month) is not None
-            if not applies and not entered:
+            if not applies and not reported:
                 state = CellState.NONE
-            elif entered:
+            elif reported:
                 state = CellState.ENTERED
             elif is_future(year, month, today=today):
                 state = CellState.NOT_DUE
@@ -298,7 +303,7 @@ def build_matrix(units, year: int, *, district=None) -> Matrix:
     columns = [
         MonthColumn(
             month=month,
-            entered=sum(1 for row in rows if row.cells[month - 1].entered),
+            entered=sum(1 for row in rows if row.cells[month - 1].state == CellState.ENTERED),
             units=sum(1 for row in rows if row.applies),
             year_locked=lock_district_id is not None and locks.year_lock(lock_district_id, year) is not None,
             lock=locks.month_lock(lock_district_id, year, month) if lock_district_id is not None else None,

@@ -262,3 +262,27 @@ class CountLock(models.Model):
         if self.month is None:
             return _("Năm %(year)s") % {"year": self.year}
         return _("Tháng %(month)s/%(year)s") % {"month": self.month, "year": self.year}
+
+
+class EmptyMonth(models.Model):
+    """A unit-month saved with no dossiers at all: it counts as entered ("0"), not as missing."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="empty_months", verbose_name=_("đơn vị"))
+    year = models.PositiveSmallIntegerField(_("năm"))
+    month = models.PositiveSmallIntegerField(_("tháng"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("xác nhận bởi"),
+    )
+    confirmed_at = models.DateTimeField(_("xác nhận lúc"))
+
+    class Meta:
+        verbose_name = _("tháng không phát sinh hồ sơ")
+        verbose_name_plural = _("tháng không phát sinh hồ sơ")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "month"], name="empty_month_once_per_unit_month"),
+            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="empty_month_1_to_12"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit.code} · {self.month:02d}/{self.year}"

@@ -17,7 +17,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from units.models import District, Unit
 
 from .locks import LockIndex, future_message, is_future, lock_for, lock_message, period_label
-from .models import ChangeReason, CountLock, DossierCount, Procedure, TARGET_MIN_LEVEL, pair_error
+from .models import ChangeReason, CountLock, DossierCount, EmptyMonth, Procedure, TARGET_MIN_LEVEL, pair_error
 from .versions import MonthKey, last_change, month_version, month_versions
 
 MAX_COUNT = 1_000_000  # more dossiers than this in one month for one procedure is a typing error
@@ -212,7 +212,30 @@ def save_month(
         message = entry_error(entry)
         if message:
             raise InvalidCounts(message)
-    return _write(entries, user=user, reason=reason)
+    changes = _write(entries, user=user, reason=reason)
+    if not changes:
+        _confirm_empty_months({(unit.pk, year, month)}, user=user)
+    return changes
+
+
+def _confirm_empty_months(keys: set[tuple[int, int, int]], *, user) -> None:
+    """Record the unit-months among `keys` that were saved with no dossier at all, so the
+    completeness matrix shows them as entered. Two queries, whatever the number of keys."""
+    unit_ids = {unit_id for unit_id, _year, _month in keys}
+    with_rows = set(
+        DossierCount.objects.filter(
+            unit_id__in=unit_ids, year__in={year for _u, year, _m in keys}, month__in={month for _u, _y, month in keys}
+        )
+        .values_list("unit_id", "year", "month")
+        .distinct()
+    )
+    empty = sorted(keys - with_rows)
+    if empty:
+        confirmer = user if getattr(user, "pk", None) else None
+        EmptyMonth.objects.bulk_create(
+            [EmptyMonth(unit_id=u, year=y, month=m, confirmed_by=confirmer, confirmed_at=timezone.now()) for u, y, m in empty],
+            update_conflicts=True, unique_fields=["unit", "year", "month"], update_fields=["confirmed_by", "confirmed_at"],
+        )
 
 
 @transaction.atomic
@@ -247,7 +270,9 @@ def apply_counts(
         message = entry_error(entry)
         if message:
             raise InvalidCounts(message)
-    return _write(entries, user=user, reason=reason)
+    changes = _write(entries, user=user, reason=reason)
+    _confirm_empty_months(keys, user=user)
+    return changes
 
 
 def _hold_district(district: District) -> None:

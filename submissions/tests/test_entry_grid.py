@@ -377,3 +377,17 @@ def test_the_matrix_opens_on_the_latest_year_with_counts_when_this_year_has_none
                                 year=2020, month=3, total=2, online=1)
     html = client_for(staff).get("/entry/").content.decode()
     assert "năm 2020" in html
+
+
+def test_a_month_saved_with_no_dossiers_at_all_counts_as_entered(client_for, staff, commune_a):
+    from submissions.grid import build_grid
+    from submissions.models import EmptyMonth
+
+    client = client_for(staff)
+    grid = build_grid(commune_a, 2020, 9)
+    response = client.post(f"/entry/{commune_a.code}/2020/9/", {"version": grid.version})
+    assert response.status_code == 302
+    assert EmptyMonth.objects.filter(unit=commune_a, year=2020, month=9, confirmed_by=staff).exists()
+    html = client.get("/entry/?year=2020").content.decode()
+    assert "Thị trấn Đức Thọ, tháng 9: Đã nhập" in html
+    assert "Thị trấn Đức Thọ, tháng 8: Chưa nhập" in html
