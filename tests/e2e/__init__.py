@@ -1,0 +1,1 @@
+"""Browser journeys (pytest -m browser)."""
