@@ -1,8 +1,5 @@
 """The grid in a real browser: Tab walks the inputs, the sums follow the typing, Enter saves."""
 
-import os
-import shutil
-
 import pytest
 from django.urls import reverse
 
@@ -11,45 +8,26 @@ from submissions.models import DossierCount
 from units.models import Unit
 from units.roles import Role
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium at /usr/bin/chromium"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's synchronous API keeps an event loop in this thread; the test's own ORM
-    # calls are still plain synchronous ones.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--headless"]
-        )
-        context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        yield page
-        browser.close()
+def browser_page(new_page):
+    """A page of the shared browser (tests/e2e/conftest.py), which CI requires to be there."""
+    return new_page()
 
 
 def test_tab_walks_the_row_enter_saves_and_the_rates_follow_the_typing(live_server, browser_page, reference):
     make_person("nhap.lieu", Role.STAFF, district=reference["district"])
     commune = Unit.objects.get(code="18229")
     page = browser_page
-    page.goto(live_server.url + reverse("login"))
+    page.goto(reverse("login"))
     page.fill("#id_username", "nhap.lieu")
     page.fill("#id_password", "Mat-khau-thu-nghiem-1")
     with page.expect_navigation():
         page.click("button[type=submit]")
 
-    page.goto(live_server.url + reverse("submissions:entry_grid", args=[commune.code, 2020, 9]))
+    page.goto(reverse("submissions:entry_grid", args=[commune.code, 2020, 9]))
     first_row = page.locator("[data-row]").first
     first_row.locator("[data-total]").click()
     page.keyboard.type("8")
