@@ -84,3 +84,24 @@ def test_a_browser_set_up_in_english_still_gets_vietnamese_by_default(client):
     html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="vi">' in html
     assert "Đăng nhập" in html
+
+
+def test_a_page_that_is_not_there_says_so_in_vietnamese(client_for, head_of_commune_a, settings):
+    settings.DEBUG = False
+    response = client_for(head_of_commune_a).get("/units/18259/")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.content.decode()
+
+
+def test_a_forbidden_page_says_so_in_vietnamese(client_for, head_of_commune_a, settings):
+    settings.DEBUG = False
+    response = client_for(head_of_commune_a).get("/reports/year-end/2020/")
+    assert response.status_code == 403
+    assert "Bạn không có quyền xem trang này" in response.content.decode()
+
+
+def test_the_server_error_page_renders_without_a_request():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Hệ thống gặp sự cố" in html
