@@ -96,7 +96,7 @@ class PeriodForm(forms.Form):
         return cleaned
 
 
-def _known_year(value, policies) -> int | None:
+def known_year(value, policies) -> int | None:
     try:
         year = int(value)
     except (TypeError, ValueError):
@@ -112,7 +112,7 @@ def with_defaults(query, *, district: District | None, policies: dict, fixed_thr
         year = default_year(policies)
         if year is not None:
             data["year"] = str(year)
-    year = _known_year(data.get("year"), policies)
+    year = known_year(data.get("year"), policies)
     if not data.get("through") and year is not None:
         data["through"] = str(fixed_through or default_through(district, year))
     return data

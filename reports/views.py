@@ -28,7 +28,7 @@ from . import selectors
 from .access import EXPORT_SCORING, PermissionRequired, district_for, sees_all_units
 from .filters import OverviewFilter
 from .locks import lock_description, year_lock
-from .periods import PeriodForm, default_year, district_policies, period_from_query, period_of, with_defaults
+from .periods import PeriodForm, known_year, default_year, district_policies, period_from_query, period_of, with_defaults
 from .rows import procedure_columns, procedure_rows, ranking_rows, summary_rows
 from .tables import ReportTable, table_columns
 from .workbooks import XLSX_CONTENT_TYPE, overview_workbook, scoring_workbook
@@ -119,7 +119,7 @@ class OverviewView(LoginRequiredMixin, tables.SingleTableMixin, FilterView):
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         year = self.query.get("year")
-        policy = self.policies.get(int(year)) if year and year.isdigit() else None
+        policy = self.policies.get(known_year(year, self.policies))
         if policy is not None:
             prefetch_related_objects([policy], "rules")
         kwargs.update(data=self.query, years=self.policies, rules=policy.rules.all() if policy else [])

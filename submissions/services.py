@@ -132,7 +132,7 @@ def _write(entries: list[Entry], *, user, reason: str) -> list[Change]:
     months = {entry.month for entry in entries}
     existing = {
         (row.unit_id, row.procedure_id, row.year, row.month): row
-        for row in DossierCount.objects.select_for_update().filter(
+        for row in DossierCount.objects.select_for_update(of=("self",)).order_by().filter(
             unit_id__in=unit_ids, year__in=years, month__in=months
         )
     }

@@ -147,3 +147,30 @@ def test_only_administrators_reach_the_admin(client, people):
             assert response.status_code == 200
         else:
             assert response.status_code == 302 and "/admin/login/" in response["Location"], role
+
+
+def test_a_district_role_without_a_district_sees_nothing(reference, commune_a):
+    from conftest import make_person
+    from units.models import Unit
+    from units.roles import Role
+
+    stray = make_person("stray", Role.STAFF, district=None)
+    assert not Unit.objects.visible_to(stray).exists()
+
+
+def test_a_person_whose_role_was_taken_away_loses_their_unit(head_of_commune_a, commune_a):
+    from units.models import Unit
+
+    head_of_commune_a.groups.clear()
+    head_of_commune_a = type(head_of_commune_a).objects.get(pk=head_of_commune_a.pk)
+    assert not Unit.objects.visible_to(head_of_commune_a).exists()
+
+
+def test_staff_of_one_district_cannot_enter_another_districts_units(staff, reference):
+    from units.access import can_enter_counts
+    from units.models import District, Unit
+
+    other = District.objects.create(code="999", name="Huyện khác", province="Tỉnh khác")
+    foreign = Unit.objects.create(district=other, code="999-1", name="Xã khác", kind="commune")
+    assert not can_enter_counts(staff, foreign)
+    assert not Unit.objects.visible_to(staff).filter(pk=foreign.pk).exists()

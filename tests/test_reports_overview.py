@@ -115,3 +115,10 @@ def test_anonymous_visitors_are_sent_to_login(client):
     for url in (OVERVIEW, XLSX):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("year", ["²", "٢٠٢٠", "abc", "-1", "99999999999999999999"])
+def test_a_strange_year_in_the_address_never_breaks_the_overview(client_for, staff, year):
+    client = client_for(staff)
+    assert client.get("/overview/", {"year": year, "through": "9"}).status_code in (200, 400)
+    assert client.get("/overview/export.xlsx", {"year": year, "through": "9"}).status_code in (200, 400)

@@ -10,10 +10,12 @@ from .models import Unit
 
 def can_enter_counts(user, unit: Unit) -> bool:
     """Whether this person may write the counts of this unit (locks are checked separately)."""
-    if user.has_perm("submissions.change_dossiercount") and user.has_perm("units.view_all_units"):
+    person = getattr(user, "person", None)
+    if user.is_superuser:
         return True
+    if user.has_perm("submissions.change_dossiercount") and user.has_perm("units.view_all_units"):
+        return person is not None and person.district_id == unit.district_id
     if getattr(settings, "DVCTT_UNIT_HEADS_MAY_ENTER", False):
-        person = getattr(user, "person", None)
         return person is not None and person.unit_id == unit.pk
     return False
 

@@ -36,10 +36,11 @@ class UnitQuerySet(models.QuerySet):
         if person is None:
             return self.none()
         if user.has_perm("units.view_all_units"):
+            # District-wide roles see their own district; without one they see nothing (fail closed).
             if person.district_id is None:
-                return self
+                return self.none()
             return self.filter(district_id=person.district_id)
-        if person.unit_id is not None:
+        if person.unit_id is not None and user.has_perm("submissions.view_dossiercount"):
             return self.filter(pk=person.unit_id)
         return self.none()
 

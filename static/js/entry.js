@@ -22,8 +22,9 @@
 
   function formatRate(online, total) {
     if (!total || isNaN(online) || isNaN(total)) { return "—"; }
-    var hundredths = Math.floor((online * 20000 + total) / (2 * total)); /* half up to 0.01 % */
-    var tenths = Math.floor((hundredths + 5) / 10); /* half up to 0.1 % */
+    /* online ÷ total in tenths of a per cent, rounded half up once from the exact fraction,
+       as the server does (targets.arithmetic.rate_percent with one decimal). */
+    var tenths = Math.floor((online * 2000 + total) / (2 * total));
     var text = Math.floor(tenths / 10) + (vietnamese ? "," : ".") + (tenths % 10);
     return text + " %";
   }
