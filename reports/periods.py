@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django import forms
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from targets.models import TargetPolicy
@@ -18,7 +20,12 @@ from units.models import District
 
 from .locks import year_lock
 
-MONTH_CHOICES = [(month, _("Tháng %(month)s") % {"month": month}) for month in range(1, 13)]
+def _month_label(month: int) -> str:
+    return gettext("Tháng %(month)s") % {"month": month}
+
+
+# Translated when shown, in the reader's language (not once at import).
+MONTH_CHOICES = [(month, lazy(_month_label, str)(month)) for month in range(1, 13)]
 
 
 @dataclass(frozen=True)
