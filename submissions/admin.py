@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
@@ -6,11 +7,26 @@ from units.models import Unit
 
 from .forms import DossierCountAdminForm
 from .locks import lock_for
+from .catalog import procedure_change_error
 from .models import ChangeReason, CountLock, DossierCount, EmptyMonth, Procedure
+
+
+class ProcedureAdminForm(forms.ModelForm):
+    class Meta:
+        model = Procedure
+        fields = "__all__"
+
+    def _post_clean(self):
+        super()._post_clean()  # the instance now holds the edited values
+        if self.instance.pk and not self.errors:
+            message = procedure_change_error(Procedure.objects.get(pk=self.instance.pk), self.instance)
+            if message:
+                self.add_error(None, message)
 
 
 @admin.register(Procedure)
 class ProcedureAdmin(SimpleHistoryAdmin):
+    form = ProcedureAdminForm
     list_display = ["code", "name", "field", "authority", "online_level", "department", "first_year", "last_year"]
     list_filter = ["authority", "online_level", "field", "department", "first_year", "last_year"]
     search_fields = ["code", "name", "field"]

@@ -195,7 +195,7 @@ def scoped_sums(*, district: District, year: int, through: int, unit_ids=None):
     counts = DossierCount.objects.filter(
         offered_in_year_q(year),
         unit__district=district,
-        unit__is_active=True,
+        unit__in=Unit.objects.in_year(year),
         year=year,
         month__gte=1,
         month__lte=through,
@@ -249,7 +249,7 @@ def compute_progress(policy: TargetPolicy, through: int, *, units=None) -> Progr
     rules = list(policy.rules.all())
     unit_queryset = units if units is not None else Unit.objects.all()
     unit_list = list(
-        unit_queryset.filter(district_id=policy.district_id, is_active=True).order_by("kind", "sort_order", "code")
+        unit_queryset.in_year(policy.year).filter(district_id=policy.district_id).order_by("kind", "sort_order", "code")
     )
     sums = scoped_sums(
         district=policy.district,

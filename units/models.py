@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,14 @@ class UnitQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def in_year(self, year: int):
+        """Units that existed in that year: active ones within their years, and units that have
+        stopped (merged, dissolved) up to their last year — so last year's report still adds up."""
+        return self.filter(
+            models.Q(first_year__isnull=True) | models.Q(first_year__lte=year),
+            models.Q(is_active=True, last_year__isnull=True) | models.Q(last_year__gte=year),
+        )
+
     def visible_to(self, user):
         """Every unit this person may see in detail; every list, export and API starts here."""
         if not user.is_authenticated:
@@ -52,6 +61,15 @@ class Unit(models.Model):
     kind = models.CharField(_("loại đơn vị"), max_length=20, choices=UnitKind.choices)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     sort_order = models.PositiveIntegerField(_("thứ tự"), default=0)
+    first_year = models.PositiveSmallIntegerField(
+        _("hoạt động từ năm"), null=True, blank=True, help_text=_("Để trống nếu đơn vị có từ trước khi dùng hệ thống.")
+    )
+    last_year = models.PositiveSmallIntegerField(
+        _("hoạt động đến năm"),
+        null=True,
+        blank=True,
+        help_text=_("Năm cuối cùng đơn vị được chấm chỉ tiêu (sáp nhập, giải thể); bắt buộc khi đơn vị ngừng hoạt động."),
+    )
 
     objects = UnitQuerySet.as_manager()
 
@@ -70,6 +88,17 @@ class Unit(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        errors = {}
+        if not self.is_active and self.last_year is None:
+            errors["last_year"] = _(
+                "Đơn vị ngừng hoạt động phải ghi năm cuối cùng hoạt động, để báo cáo các năm trước vẫn giữ nguyên."
+            )
+        if self.first_year and self.last_year and self.last_year < self.first_year:
+            errors["last_year"] = _("Năm kết thúc không được trước năm bắt đầu hoạt động.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_commune(self) -> bool:

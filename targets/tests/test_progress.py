@@ -259,3 +259,31 @@ def test_the_number_of_queries_does_not_grow_with_units(units, django_assert_num
                 assert rule.status
     assert len(progress.units) == units
     assert progress.units[0].rule("C1").online == 27  # 3 procedures × 3 months × 3 online
+
+
+def test_a_commune_merged_away_still_counts_in_the_years_it_existed(commune_b):
+    record(commune_b, commune_procedures()[0], 4, 10, 1)
+    Unit.objects.filter(pk=commune_b.pk).update(is_active=False, last_year=2020)
+    assert progress_of(commune_b).rule("C2").status == Status.MISSED
+    policy_2021 = TargetPolicy.objects.create(
+        district=commune_b.district, year=2021, document_number="1/KH", document_date=date(2021, 1, 5), title="2021"
+    )
+    TargetRule.objects.create(policy=policy_2021, code="C2", label="C2", unit_kind="commune", authority="commune",
+                              measure="rate", target=25, points=2)
+    assert compute_progress(policy_2021, 12).for_unit(commune_b.pk) is None
+
+
+def test_a_unit_set_up_later_is_not_scored_before_its_first_year(commune_b):
+    Unit.objects.filter(pk=commune_b.pk).update(first_year=2021)
+    assert compute_progress(get_policy(year=2020), 12).for_unit(commune_b.pk) is None
+
+
+def test_a_unit_that_stops_must_say_its_last_year(commune_b):
+    from django.core.exceptions import ValidationError
+
+    commune_b.is_active = False
+    with pytest.raises(ValidationError) as error:
+        commune_b.full_clean()
+    assert "năm cuối cùng hoạt động" in str(error.value)
+    commune_b.last_year = 2024
+    commune_b.full_clean()
