@@ -91,15 +91,15 @@ class GridSection:
 SECTION_TEXT = {
     "own": (
         gettext_lazy("Thủ tục do phòng, ban giải quyết"),
-        gettext_lazy("Hồ sơ đơn vị tiếp nhận trong tháng; chỉ tiêu tính theo tỷ lệ trực tuyến."),
+        gettext_lazy("Hồ sơ các thủ tục do đơn vị giải quyết, tiếp nhận trong tháng."),
     ),
     Authority.COMMUNE: (
         gettext_lazy("Thủ tục thẩm quyền cấp xã"),
-        gettext_lazy("Hồ sơ xã, thị trấn tiếp nhận trong tháng; chỉ tiêu tính theo tỷ lệ trực tuyến."),
+        gettext_lazy("Hồ sơ thủ tục thẩm quyền cấp xã mà xã, thị trấn tiếp nhận trong tháng."),
     ),
     Authority.DISTRICT: (
         gettext_lazy("Thủ tục cấp huyện do người dân trong xã nộp"),
-        gettext_lazy("Hồ sơ thủ tục cấp huyện của người dân, tổ chức trên địa bàn; chỉ tiêu tính theo số hồ sơ trực tuyến."),
+        gettext_lazy("Hồ sơ thủ tục thẩm quyền cấp huyện do người dân, tổ chức trên địa bàn nộp trong tháng."),
     ),
 }
 
