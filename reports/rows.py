@@ -109,10 +109,15 @@ def _rule_columns(rules, aspects_for):
 
 def overview_columns(rules) -> list[Column]:
     """The district overview: per rule its value, target, status and shortfall; the points."""
+    # The points come right after the unit, so they stay in view on a 1366-px screen; the kind
+    # is a filter (and shows in which rule columns a unit has figures).
+    unit_name, unit_code, position = _unit_columns(with_kind=False)
     return [
-        *_unit_columns(with_kind=True),
-        *_rule_columns(rules, lambda rule: ["value", "target", "status", "shortfall"]),
+        unit_name,
+        unit_code,
         Column("points", _("Điểm trừ"), "points", width=9),
+        position,
+        *_rule_columns(rules, lambda rule: ["value", "target", "status", "shortfall"]),
     ]
 
 
