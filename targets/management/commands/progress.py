@@ -1,34 +1,22 @@
 import csv
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from targets.formatting import format_rate_of
-from targets.progress import CSV_COLUMNS, PolicyNotFound, compute_progress, get_policy, progress_document, progress_rows
-from units.models import District
+from targets.cli import add_period_arguments, policy_from_options
+from targets.progress import CSV_COLUMNS, compute_progress, progress_document, progress_rows
 
 
 class Command(BaseCommand):
     help = "Tiến độ thực hiện chỉ tiêu DVCTT của mọi đơn vị, từ tháng 1 đến tháng chọn."
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, required=True, help="Năm của chính sách chỉ tiêu.")
-        parser.add_argument("--through", type=int, default=12, help="Tính đến hết tháng (1–12); mặc định 12.")
-        parser.add_argument("--district", help="Mã huyện (bắt buộc nếu nhiều huyện có chỉ tiêu năm đó).")
+        add_period_arguments(parser)
         parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
 
     def handle(self, *args, year, through, district=None, format="table", **options):
-        if not 1 <= through <= 12:
-            raise CommandError(f"Tháng phải từ 1 đến 12 (nhận được {through}).", returncode=2)
-        district_obj = None
-        if district:
-            district_obj = District.objects.filter(code=district).first()
-            if district_obj is None:
-                raise CommandError(f"Không có huyện mã {district}.", returncode=2)
-        try:
-            policy = get_policy(year=year, district=district_obj)
-        except PolicyNotFound as error:
-            raise CommandError(str(error), returncode=2)
+        policy = policy_from_options(year=year, through=through, district=district)
         progress = compute_progress(policy, through)
         if format == "json":
             self.stdout.write(json.dumps(progress_document(progress), ensure_ascii=False, indent=1))
