@@ -156,7 +156,7 @@ class DossierCount(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["unit", "year", "month", "procedure__code"]
+        ordering = ["unit_id", "year", "month", "procedure_id"]  # no joins: plain queries stay on this table
         verbose_name = _("số liệu hồ sơ")
         verbose_name_plural = _("số liệu hồ sơ")
         permissions = [
