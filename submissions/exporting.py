@@ -23,7 +23,9 @@ def template_rows(units, year: int, month: int) -> Iterator[tuple]:
     Queries: the units, the procedures, the month's counts (three, whatever the size).
     """
     units = list(units.order_by("kind", "sort_order", "code"))
-    procedures = list(Procedure.objects.offered_in(year).online().order_by("authority", "field", "code"))
+    procedures = list(
+        Procedure.objects.offered_in(year).online().select_related("department").order_by("authority", "field", "code")
+    )
     saved = {
         (unit_id, procedure_id): (total, online)
         for unit_id, procedure_id, total, online in DossierCount.objects.filter(

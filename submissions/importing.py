@@ -394,7 +394,10 @@ def preview_import(*, data: bytes, filename: str, user=None) -> ImportPreview:
     # A unit the person may not see is answered exactly as a unit that does not exist.
     units_query = Unit.objects.all() if user is None else Unit.objects.visible_to(user)
     units = {unit.code: unit for unit in units_query.filter(code__in={row.unit_code for row in parsed})}
-    procedures = {p.code: p for p in Procedure.objects.filter(code__in={row.procedure_code for row in parsed})}
+    procedures = {
+        p.code: p
+        for p in Procedure.objects.select_related("department").filter(code__in={row.procedure_code for row in parsed})
+    }
     locks = LockIndex.load(district_ids={unit.district_id for unit in units.values()}, years={row.year for row in parsed})
     saved = {}
     if units and parsed:

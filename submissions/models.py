@@ -41,10 +41,13 @@ class ProcedureQuerySet(models.QuerySet):
 
     def for_entry(self, unit: Unit, year: int):
         """The level 3/4 procedures a unit reports on in that year (see `pair_error`)."""
-        offered = self.offered_in(year).online()
+        offered = self.offered_in(year).online().select_related("department")
         if unit.kind == UnitKind.DEPARTMENT:
             return offered.filter(authority=Authority.DISTRICT, department=unit)
-        return offered
+        # A commune: commune procedures, and the district procedures of its own district.
+        return offered.filter(
+            models.Q(authority=Authority.COMMUNE) | models.Q(department__district_id=unit.district_id)
+        )
 
 
 class Procedure(models.Model):
@@ -129,6 +132,11 @@ def pair_error(unit: Unit, procedure: Procedure):
                 "procedure": procedure.code,
                 "unit": unit.name,
             }
+    elif procedure.authority == Authority.DISTRICT and procedure.department.district_id != unit.district_id:
+        return _("Thủ tục %(procedure)s thuộc danh mục của huyện khác, không phải của %(unit)s.") % {
+            "procedure": procedure.code,
+            "unit": unit.name,
+        }
     return None
 
 

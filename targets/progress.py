@@ -194,8 +194,9 @@ def scoped_sums(*, district: District, year: int, through: int, unit_ids=None):
     """
     counts = DossierCount.objects.filter(
         offered_in_year_q(year),
+        Q(unit__first_year__isnull=True) | Q(unit__first_year__lte=year),
+        Q(unit__is_active=True, unit__last_year__isnull=True) | Q(unit__last_year__gte=year),
         unit__district=district,
-        unit__in=Unit.objects.in_year(year),
         year=year,
         month__gte=1,
         month__lte=through,

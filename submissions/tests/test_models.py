@@ -78,3 +78,17 @@ def test_a_district_procedure_needs_a_department_and_a_commune_procedure_has_non
 def test_the_catalog_names_levels_the_2022_way_too(reference):
     assert Procedure.objects.filter(online_level=3).first().level_short_name == "Một phần"
     assert Procedure.objects.filter(online_level=4).first().level_short_name == "Toàn trình"
+
+
+def test_a_commune_reports_only_its_own_districts_procedures(commune_a):
+    from units.models import District, Unit
+
+    other = District.objects.create(code="441", name="Huyện khác", province="Tỉnh Hà Tĩnh")
+    department = Unit.objects.create(district=other, code="441.TCKH", name="Phòng TCKH huyện khác", kind="department")
+    foreign = Procedure.objects.create(code="1.001612@441", name="Đăng ký thành lập hộ kinh doanh", field="Hộ kinh doanh",
+                                       authority=Authority.DISTRICT, online_level=3, department=department, first_year=2019)
+    assert foreign not in Procedure.objects.for_entry(commune_a, 2020)
+    assert Procedure.objects.for_entry(commune_a, 2020).filter(authority=Authority.DISTRICT).count() == 80
+    with pytest.raises(ValidationError) as error:
+        count(commune_a, foreign, total=2, online=2).full_clean()
+    assert "danh mục của huyện khác" in error.value.message_dict["procedure"][0]
