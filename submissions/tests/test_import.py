@@ -437,3 +437,15 @@ def test_the_download_form_is_for_people_who_see_units_and_stays_within_them(cli
     head = client_for(head_of_commune_b)
     assert head.get(chooser).status_code == 200
     assert head.get(chooser, {"year": 2020, "month": 9, "unit": commune_a.code}).status_code == 404
+
+
+def test_a_workbook_whose_first_sheet_is_something_else_is_rejected(staff_client, commune_a):
+    workbook = Workbook()
+    notes = workbook.active
+    notes.title = "Ghi chú"
+    notes.append(["Báo cáo tháng 9", "gửi Trung tâm HCC"])
+    data = workbook.create_sheet("Dữ liệu")
+    data.append(list(COLUMNS))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert_rejected(staff_client, buffer.getvalue(), None, "thiếu cột")
