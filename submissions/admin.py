@@ -7,21 +7,16 @@ from units.models import Unit
 
 from .forms import DossierCountAdminForm
 from .locks import lock_for
-from .catalog import procedure_change_error
+from .catalog import GuardsLockedFigures, procedure_change_error
 from .models import ChangeReason, CountLock, DossierCount, EmptyMonth, Procedure
 
 
-class ProcedureAdminForm(forms.ModelForm):
+class ProcedureAdminForm(GuardsLockedFigures, forms.ModelForm):
+    change_error = staticmethod(procedure_change_error)
+
     class Meta:
         model = Procedure
         fields = "__all__"
-
-    def _post_clean(self):
-        super()._post_clean()  # the instance now holds the edited values
-        if self.instance.pk and not self.errors:
-            message = procedure_change_error(Procedure.objects.get(pk=self.instance.pk), self.instance)
-            if message:
-                self.add_error(None, message)
 
 
 @admin.register(Procedure)

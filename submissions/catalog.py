@@ -54,6 +54,21 @@ def procedure_change_error(old, new) -> str | None:
     return None
 
 
+class GuardsLockedFigures:
+    """ModelForm mixin for the admin: refuse an edit that would change a locked period's figures.
+    `change_error(old, new)` says why, or None."""
+
+    change_error = None
+
+    def _post_clean(self):
+        super()._post_clean()  # the instance now holds the edited values
+        if self.instance.pk and not self.errors:
+            old = type(self.instance)._default_manager.get(pk=self.instance.pk)
+            message = type(self).change_error(old, self.instance)
+            if message:
+                self.add_error(None, message)
+
+
 def unit_change_error(old, new) -> str | None:
     """Why this edit of a unit would change a locked period's figures, or None."""
     if old is None:

@@ -360,29 +360,26 @@ def _back_to_index(year):
     return redirect(f"{url}?year={year}" if year else url)
 
 
-@login_required
-@require_POST
-def lock_view(request):
+def _change_lock(request, service, done_message: str):
+    """Lock or unlock what the form names, with the service; back to the matrix with a message."""
     district, year, month = _lock_request(request)
     if year is not None:
         try:
-            lock_period(district=district, year=year, month=month, user=request.user, reason="web")
+            service(district=district, year=year, month=month, user=request.user, reason="web")
         except CountsRefused as refused:
             messages.warning(request, refused.message)
         else:
-            messages.success(request, _("Đã khóa %(period)s.") % {"period": period_label(year, month).lower()})
+            messages.success(request, done_message % {"period": period_label(year, month).lower()})
     return _back_to_index(year)
+
+
+@login_required
+@require_POST
+def lock_view(request):
+    return _change_lock(request, lock_period, _("Đã khóa %(period)s."))
 
 
 @login_required
 @require_POST
 def unlock_view(request):
-    district, year, month = _lock_request(request)
-    if year is not None:
-        try:
-            unlock_period(district=district, year=year, month=month, user=request.user, reason="web")
-        except CountsRefused as refused:
-            messages.warning(request, refused.message)
-        else:
-            messages.success(request, _("Đã mở khóa %(period)s.") % {"period": period_label(year, month).lower()})
-    return _back_to_index(year)
+    return _change_lock(request, unlock_period, _("Đã mở khóa %(period)s."))

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
+from submissions.catalog import GuardsLockedFigures, unit_change_error
+
 from .models import District, Person, Unit
 
 
@@ -12,19 +14,12 @@ class DistrictAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "province"]
 
 
-class UnitAdminForm(forms.ModelForm):
+class UnitAdminForm(GuardsLockedFigures, forms.ModelForm):
+    change_error = staticmethod(unit_change_error)
+
     class Meta:
         model = Unit
         fields = "__all__"
-
-    def _post_clean(self):
-        from submissions.catalog import unit_change_error
-
-        super()._post_clean()  # the instance now holds the edited values
-        if self.instance.pk and not self.errors:
-            message = unit_change_error(Unit.objects.get(pk=self.instance.pk), self.instance)
-            if message:
-                self.add_error(None, message)
 
 
 @admin.register(Unit)
