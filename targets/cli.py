@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from units.models import District
 
+from .models import TargetPolicy
 from .progress import PolicyNotFound, get_policy
 
 
@@ -15,9 +16,14 @@ def add_period_arguments(parser) -> None:
     parser.add_argument("--district", help=_("Mã huyện (bắt buộc nếu nhiều huyện có chỉ tiêu năm đó)."))
 
 
-def policy_from_options(*, year: int, through: int, district: str | None):
+def checked_month(through: int) -> int:
     if not 1 <= through <= 12:
         raise CommandError(_("Tháng phải từ 1 đến 12 (nhận được %(month)s).") % {"month": through}, returncode=2)
+    return through
+
+
+def policy_from_options(*, year: int, through: int, district: str | None):
+    checked_month(through)
     district_obj = None
     if district:
         district_obj = District.objects.filter(code=district).first()
@@ -27,3 +33,12 @@ def policy_from_options(*, year: int, through: int, district: str | None):
         return get_policy(year=year, district=district_obj)
     except PolicyNotFound as error:
         raise CommandError(str(error), returncode=2)
+
+
+def policies_of_year(*, year: int, through: int):
+    """Every district's policy of that year, by district code (for a whole province)."""
+    checked_month(through)
+    policies = list(TargetPolicy.objects.filter(year=year).select_related("district").order_by("district__code"))
+    if not policies:
+        raise CommandError(_("Chưa có chỉ tiêu (chính sách) nào cho năm %(year)s.") % {"year": year}, returncode=2)
+    return policies

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import BooleanField, Case, F, Q, Sum, Value, When
+from django.db.models import BooleanField, Case, F, Q, Sum, Value, When, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from submissions.models import DossierCount, Procedure
@@ -187,16 +187,21 @@ def _handled_by_unit():
     )
 
 
-def scoped_sums(*, district: District, year: int, through: int, unit_ids=None):
-    """THE aggregated query: Σ online and Σ total per unit and scope, January → `through`.
+def scoped_sums(*, district_ids, year: int, through: int, unit_ids=None):
+    """THE aggregated query: Σ online and Σ total per unit and scope, January → `through`, for
+    the units of the districts `district_ids` (one district or a whole province: one query).
 
     Returns {unit_id: {ScopeKey: (online, total)}}.
     """
+    district_ids = list(district_ids)
+    district_filter = (
+        Q(unit__district_id=district_ids[0]) if len(district_ids) == 1 else Q(unit__district_id__in=district_ids)
+    )
     counts = DossierCount.objects.filter(
         offered_in_year_q(year),
         Q(unit__first_year__isnull=True) | Q(unit__first_year__lte=year),
         Q(unit__is_active=True, unit__last_year__isnull=True) | Q(unit__last_year__gte=year),
-        unit__district=district,
+        district_filter,
         year=year,
         month__gte=1,
         month__lte=through,
@@ -238,26 +243,14 @@ def get_policy(*, year: int, district: District | None = None) -> TargetPolicy:
     return found[0]
 
 
-def compute_progress(policy: TargetPolicy, through: int, *, units=None) -> Progress:
-    """Progress of every active unit of the policy's district (or of `units`) through that month.
-
-    Queries: the rules (1), the units (1), the aggregated counts (1) — whatever the number of
-    units, procedures or months.
-    """
+def _checked_month(through) -> int:
     if not 1 <= int(through) <= 12:
         raise ValueError(_("Tháng phải từ 1 đến 12."))
-    through = int(through)
-    rules = list(policy.rules.all())
-    unit_queryset = units if units is not None else Unit.objects.all()
-    unit_list = list(
-        unit_queryset.in_year(policy.year).filter(district_id=policy.district_id).order_by("kind", "sort_order", "code")
-    )
-    sums = scoped_sums(
-        district=policy.district,
-        year=policy.year,
-        through=through,
-        unit_ids=[unit.pk for unit in unit_list] if units is not None else None,
-    )
+    return int(through)
+
+
+def _assemble(policy: TargetPolicy, through: int, rules, unit_list, sums) -> Progress:
+    """Every rule applied to every unit: pure arithmetic on sums already read."""
     results = []
     for unit in unit_list:
         entry = UnitProgress(unit=unit)
@@ -269,6 +262,56 @@ def compute_progress(policy: TargetPolicy, through: int, *, units=None) -> Progr
             entry.rules.append(RuleProgress(rule=rule, online=online, total=total, outcome=outcome))
         results.append(entry)
     return Progress(policy=policy, through=through, rules=rules, units=results)
+
+
+UNIT_ORDER = ("kind", "sort_order", "code")
+
+
+def compute_progress(policy: TargetPolicy, through: int, *, units=None) -> Progress:
+    """Progress of every active unit of the policy's district (or of `units`) through that month.
+
+    Queries: the rules (1), the units (1), the aggregated counts (1) — whatever the number of
+    units, procedures or months.
+    """
+    through = _checked_month(through)
+    rules = list(policy.rules.all())
+    unit_queryset = units if units is not None else Unit.objects.all()
+    unit_list = list(unit_queryset.in_year(policy.year).filter(district_id=policy.district_id).order_by(*UNIT_ORDER))
+    sums = scoped_sums(
+        district_ids=[policy.district_id],
+        year=policy.year,
+        through=through,
+        unit_ids=[unit.pk for unit in unit_list] if units is not None else None,
+    )
+    return _assemble(policy, through, rules, unit_list, sums)
+
+
+def compute_progress_many(policies, through: int) -> list[Progress]:
+    """`compute_progress` for many districts at once — a province, or the nation — in the order
+    of `policies`.
+
+    Queries: the policies' rules (1), then per distinct year of the policies the units of its
+    districts (1) and the aggregated counts (1): 3 for one year's policies, whatever the number
+    of districts, units, procedures or months.
+    """
+    through = _checked_month(through)
+    policies = list(policies)
+    if not policies:
+        return []
+    prefetch_related_objects(policies, "rules")
+    progress_by_policy = {}
+    for year in sorted({policy.year for policy in policies}):
+        of_year = [policy for policy in policies if policy.year == year]
+        district_ids = {policy.district_id for policy in of_year}
+        units_by_district = defaultdict(list)
+        for unit in Unit.objects.in_year(year).filter(district_id__in=district_ids).order_by(*UNIT_ORDER):
+            units_by_district[unit.district_id].append(unit)
+        sums = scoped_sums(district_ids=district_ids, year=year, through=through)
+        for policy in of_year:
+            progress_by_policy[policy.pk] = _assemble(
+                policy, through, list(policy.rules.all()), units_by_district[policy.district_id], sums
+            )
+    return [progress_by_policy[policy.pk] for policy in policies]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -401,6 +444,19 @@ def progress_document(progress: Progress) -> dict:
                 ],
             }
             for entry in progress.units
+        ],
+    }
+
+
+def province_document(progresses: list[Progress], *, year: int, through: int) -> dict:
+    """Many districts' documents in one: `progress --all-districts --format json`."""
+    return {
+        "year": year,
+        "through": through,
+        "districts": [
+            {"district_code": progress.policy.district.code, "district_name": progress.policy.district.name,
+             **progress_document(progress)}
+            for progress in progresses
         ],
     }
 

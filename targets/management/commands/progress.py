@@ -4,8 +4,10 @@ import json
 from django.core.management.base import BaseCommand
 
 from targets.formatting import format_rate_of
-from targets.cli import add_period_arguments, policy_from_options
-from targets.progress import CSV_COLUMNS, compute_progress, progress_document, progress_rows
+from targets.cli import add_period_arguments, policies_of_year, policy_from_options
+from targets.progress import (
+    CSV_COLUMNS, compute_progress, compute_progress_many, progress_document, progress_rows, province_document,
+)
 
 
 class Command(BaseCommand):
@@ -14,8 +16,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         add_period_arguments(parser)
         parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
+        parser.add_argument(
+            "--all-districts", action="store_true",
+            help="Mọi huyện có chỉ tiêu năm đó (cả tỉnh), tính cùng lúc bằng một truy vấn tổng hợp.",
+        )
 
-    def handle(self, *args, year, through, district=None, format="table", **options):
+    def handle(self, *args, year, through, district=None, format="table", all_districts=False, **options):
+        if all_districts:
+            return self.handle_many(year=year, through=through, format=format)
         policy = policy_from_options(year=year, through=through, district=district)
         progress = compute_progress(policy, through)
         if format == "json":
@@ -26,6 +34,23 @@ class Command(BaseCommand):
             writer.writerows(progress_rows(progress))
         else:
             self.write_table(progress)
+
+    def handle_many(self, *, year, through, format):
+        progresses = compute_progress_many(policies_of_year(year=year, through=through), through)
+        if format == "json":
+            document = province_document(progresses, year=year, through=through)
+            self.stdout.write(json.dumps(document, ensure_ascii=False, indent=1))
+        elif format == "csv":
+            writer = csv.DictWriter(self.stdout, fieldnames=["district_code", *CSV_COLUMNS], lineterminator="\n")
+            writer.writeheader()
+            for progress in progresses:
+                code = progress.policy.district.code
+                writer.writerows({"district_code": code, **row} for row in progress_rows(progress))
+        else:
+            for index, progress in enumerate(progresses):
+                if index:
+                    self.stdout.write("")
+                self.write_table(progress)
 
     def write_table(self, progress):
         policy = progress.policy
