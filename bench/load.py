@@ -169,7 +169,8 @@ class Person(threading.Thread):
 
 def start_gunicorn(url: str, *, workers: int, port: int, log_path: Path) -> subprocess.Popen:
     env = dict(os.environ)
-    env.update(DATABASE_URL=url, DJANGO_PROFILE="development", DEBUG="false",
+    # Development profile (plain http), but workers keep their connection as in production.
+    env.update(DATABASE_URL=url, DJANGO_PROFILE="development", DEBUG="false", DATABASE_CONN_MAX_AGE="600",
                ALLOWED_HOSTS=f"{HOST},localhost", LOG_LEVEL="WARNING")
     gunicorn = Path(common.PYTHON).parent / "gunicorn"
     command = [str(gunicorn), "dvctt_portal.wsgi", "--workers", str(workers),

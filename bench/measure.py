@@ -149,7 +149,7 @@ class Bench:
         import and the template download are left out and the grid page is read once."""
         from submissions.models import DossierCount
         from targets.models import TargetPolicy
-        from targets.progress import compute_progress, get_policy
+        from targets.progress import compute_progress, compute_progress_many, get_policy
         from units.models import District, Unit
 
         result = {"size": size, **self.census()}
@@ -173,11 +173,8 @@ class Bench:
         log(f"{self.database} {size}: province ({len(synthetic_ids)} districts)")
 
         def whole_province():
-            policies = (
-                TargetPolicy.objects.filter(year=YEAR, district_id__in=synthetic_ids)
-                .select_related("district").prefetch_related("rules")
-            )
-            return [compute_progress(each, THROUGH) for each in policies]
+            policies = TargetPolicy.objects.filter(year=YEAR, district_id__in=synthetic_ids).select_related("district")
+            return compute_progress_many(policies, THROUGH)
 
         count, progresses, _ = self.queries(whole_province)
         samples = timed(whole_province, repeats=self.repeats)
@@ -438,7 +435,7 @@ class Bench:
     # The plan of the aggregated query ------------------------------------------------------------
 
     def explain(self) -> dict:
-        from targets.progress import compute_progress, get_policy
+        from targets.progress import compute_progress, compute_progress_many, get_policy
         from units.models import District
 
         policy = get_policy(year=YEAR, district=District.objects.get(code=HOME_DISTRICT))

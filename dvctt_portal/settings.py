@@ -52,14 +52,19 @@ if PRODUCTION:
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the production profile")
-    DATABASES = {"default": dj_database_url.parse(env_required("DATABASE_URL"), conn_max_age=600)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            env_required("DATABASE_URL"), conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", 600))
+        )
+    }
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-never-used-in-production"
     DEBUG = env_bool("DEBUG", True)
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
     DATABASES = {
         "default": dj_database_url.parse(
-            os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+            os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+            conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", 0)),
         )
     }
 
