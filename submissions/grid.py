@@ -263,7 +263,13 @@ def build_matrix(units, year: int, *, district=None) -> Matrix:
     aggregate); the months saved without dossiers; the locks. Five, whatever the number of units.
     """
     units = list(units.select_related(None).order_by("kind", "sort_order", "code"))
-    offered = set(Procedure.objects.offered_in(year).online().values_list("authority", "department_id").distinct())
+    # Only the catalog these units can use — commune procedures, and the district procedures of
+    # their own districts — not every district's catalog of a province or of the nation.
+    offered = set(
+        Procedure.objects.offered_in(year).online()
+        .filter(Q(authority=Authority.COMMUNE) | Q(department__district_id__in={unit.district_id for unit in units}))
+        .values_list("authority", "department_id").distinct()
+    )
     departments_with_procedures = {department_id for _authority, department_id in offered if department_id}
     counts = {
         (values["unit_id"], values["month"]): values["rows"]
