@@ -5,6 +5,12 @@ printed page), real numbers in cells (counts as integers, rates as fractions for
 `0.0%`), missed results filled in light red and also written in words, A4 landscape fitted to
 the page width. Text that a spreadsheet program could take for a formula (= + - @) is stored
 as plain text.
+
+Each distinct format is one named style, registered once per workbook (`new_workbook`); a cell
+takes its style by name. Setting a font, fill, border or alignment on a cell instead makes
+openpyxl hash that object into the workbook's style tables on every assignment, which cost
+about half of writing the year-end workbook. Rows are written as they come, so a generator of
+rows (the per-procedure detail) is never held in memory.
 """
 
 from collections.abc import Iterable
@@ -17,7 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.borders import DEFAULT_BORDER
+from openpyxl.styles.fills import DEFAULT_EMPTY_FILL
+from openpyxl.styles.fonts import DEFAULT_FONT
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -45,7 +54,9 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 PAPER_A4 = "9"  # the paperSize code of A4 in SpreadsheetML
 RATE_FORMAT = "0.0%"
+WHOLE_RATE_FORMAT = "0%"
 COUNT_FORMAT = "#,##0"
+GENERAL = "General"
 
 THIN = Side(style="thin", color="9AA5B1")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -54,41 +65,91 @@ TITLE_FONT = Font(bold=True, size=13)
 ITALIC = Font(italic=True)
 HEADER_FILL = PatternFill("solid", fgColor="E3E7EB")
 GROUP_FILL = PatternFill("solid", fgColor="F1F3F5")
-STATUS_FILLS = {
-    Status.MISSED: PatternFill("solid", fgColor="F8C9C4"),  # light red
-    Status.AT_RISK: PatternFill("solid", fgColor="FFE9B8"),
-    Status.NO_DATA: PatternFill("solid", fgColor="E6E8EB"),
-}
+MISSED_FILL = PatternFill("solid", fgColor="F8C9C4")  # light red
+AT_RISK_FILL = PatternFill("solid", fgColor="FFE9B8")
+NO_DATA_FILL = PatternFill("solid", fgColor="E6E8EB")
 MISSED_FONT = Font(bold=True, color="8B1A12")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 WRAP = Alignment(vertical="top", wrap_text=True)
 
 
 # ---------------------------------------------------------------------------------------------
+# Formats: one named style each (names are internal; a spreadsheet program lists them among
+# its cell styles)
+
+
+def _format(*, font=DEFAULT_FONT, fill=DEFAULT_EMPTY_FILL, border=DEFAULT_BORDER, alignment=None,
+            number_format=GENERAL) -> dict:
+    """What a cell looks like; a part left out is the workbook's default (as on an unstyled cell)."""
+    return {"font": font, "fill": fill, "border": border, "alignment": alignment or Alignment(),
+            "number_format": number_format}
+
+
+# The title block
+TITLE = "dvctt title"
+HEADING = "dvctt heading"
+NOTE_LINE = "dvctt note line"
+RULE_GROUP = "dvctt rule group"
+HEADER = "dvctt header"
+LABEL = "dvctt label"
+# The table
+TEXT = "dvctt text"  # also a number without format (a missing target, no points lost)
+WRAPPED = "dvctt wrapped text"
+MISSED = "dvctt missed"  # the status "missed" in words, and the points lost
+AT_RISK = "dvctt at risk"
+NO_DATA = "dvctt no data"
+
+FORMATS = {
+    TITLE: _format(font=TITLE_FONT, alignment=CENTER),
+    HEADING: _format(font=BOLD, alignment=CENTER),
+    NOTE_LINE: _format(font=ITALIC, alignment=CENTER),
+    RULE_GROUP: _format(font=BOLD, fill=GROUP_FILL, border=BORDER, alignment=CENTER),
+    HEADER: _format(font=BOLD, fill=HEADER_FILL, border=BORDER, alignment=CENTER),
+    LABEL: _format(font=BOLD),
+    TEXT: _format(border=BORDER),
+    WRAPPED: _format(border=BORDER, alignment=WRAP),
+    MISSED: _format(font=MISSED_FONT, fill=MISSED_FILL, border=BORDER),
+    AT_RISK: _format(fill=AT_RISK_FILL, border=BORDER),
+    NO_DATA: _format(fill=NO_DATA_FILL, border=BORDER),
+}
+
+# A status cell by its status (met, on track and "does not apply" are plain text).
+STATUS_STYLES = {Status.MISSED: MISSED, Status.AT_RISK: AT_RISK, Status.NO_DATA: NO_DATA}
+
+# A number cell by (number format, whether its rule is missed for the unit: filled light red).
+NUMBER_STYLES = {(GENERAL, False): TEXT, (GENERAL, True): "dvctt text missed"}
+for _number_format, _name in ((COUNT_FORMAT, "dvctt count"), (RATE_FORMAT, "dvctt rate"),
+                              (WHOLE_RATE_FORMAT, "dvctt whole rate")):
+    NUMBER_STYLES[_number_format, False] = _name
+    FORMATS[_name] = _format(border=BORDER, number_format=_number_format)
+    NUMBER_STYLES[_number_format, True] = f"{_name} missed"
+    FORMATS[f"{_name} missed"] = _format(fill=MISSED_FILL, border=BORDER, number_format=_number_format)
+FORMATS["dvctt text missed"] = _format(fill=MISSED_FILL, border=BORDER)
+
+
+def register_styles(wb: Workbook) -> None:
+    for name, parts in FORMATS.items():
+        wb.add_named_style(NamedStyle(name=name, **parts))
+
+
+# ---------------------------------------------------------------------------------------------
 # Cells
 
 
-def text_cell(ws, value, **style) -> WriteOnlyCell:
+def text_cell(ws, value, style: str | None = None) -> WriteOnlyCell:
     """A text cell; one that starts like a formula is kept as text (string type, quote prefix)."""
     cell = WriteOnlyCell(ws, value=None if value is None else str(value))
+    if style is not None:
+        cell.style = style
     if isinstance(cell.value, str) and cell.value.startswith(FORMULA_TRIGGERS):
         cell.data_type = "s"
         cell.quotePrefix = True
-    _style(cell, **style)
     return cell
 
 
-def _style(cell, *, font=None, fill=None, alignment=None, border=None, number_format=None):
-    if font is not None:
-        cell.font = font
-    if fill is not None:
-        cell.fill = fill
-    if alignment is not None:
-        cell.alignment = alignment
-    if border is not None:
-        cell.border = border
-    if number_format is not None:
-        cell.number_format = number_format
+def number_cell(ws, value, *, number_format: str = GENERAL, missed: bool = False, style: str | None = None):
+    cell = WriteOnlyCell(ws, value=value)
+    cell.style = style or NUMBER_STYLES[number_format, missed]
     return cell
 
 
@@ -102,7 +163,7 @@ def rate_value(rate: Rate | None) -> float | None:
 def target_value(target, measure: str):
     """A rate target as a fraction (25 → 0.25, shown 25%), a count target as an integer."""
     if measure == Measure.RATE:
-        return float(Fraction(target) / 100), "0%" if target == target.to_integral_value() else RATE_FORMAT
+        return float(Fraction(target) / 100), WHOLE_RATE_FORMAT if target == target.to_integral_value() else RATE_FORMAT
     return int(target), COUNT_FORMAT
 
 
@@ -117,39 +178,25 @@ def _status_of(column: Column, row: dict):
 
 def data_cell(ws, column: Column, row: dict) -> WriteOnlyCell:
     value = row.get(column.key)
-    status = _status_of(column, row)
-    fill = STATUS_FILLS.get(Status.MISSED) if status == Status.MISSED else None
-    common = {"border": BORDER}
-    if column.kind == "text":
-        return text_cell(ws, value, alignment=WRAP if column.width >= 30 else None, **common)
-    if column.kind == "status":
-        cell = text_cell(ws, None if value is None else status_label(value), fill=STATUS_FILLS.get(value), **common)
-        if value == Status.MISSED:
-            cell.font = MISSED_FONT
-        return cell
-    cell = WriteOnlyCell(ws)
-    if column.kind == "count":
-        cell.value = value
-        _style(cell, number_format=COUNT_FORMAT)
-    elif column.kind == "rate" or (column.kind == "value" and isinstance(value, Rate)):
-        cell.value = rate_value(value)
-        _style(cell, number_format=RATE_FORMAT)
-    elif column.kind == "value":
-        cell.value = value
-        _style(cell, number_format=COUNT_FORMAT)
-    elif column.kind == "target":
-        if value is not None:
-            measure = column.rule.measure if column.rule is not None else row.get("measure")
-            cell.value, number_format = target_value(value, measure)
-            _style(cell, number_format=number_format)
-    elif column.kind == "points":
-        cell.value = points_value(value)
-        if value:
-            fill = STATUS_FILLS[Status.MISSED]
-            cell.font = MISSED_FONT
-    else:
-        raise ValueError(f"unknown column kind {column.kind!r}")
-    return _style(cell, fill=fill, **common)
+    kind = column.kind
+    if kind == "text":
+        return text_cell(ws, value, WRAPPED if column.width >= 30 else TEXT)
+    if kind == "status":
+        return text_cell(ws, None if value is None else status_label(value), STATUS_STYLES.get(value, TEXT))
+    if kind == "points":  # points lost are marked like a missed status
+        return number_cell(ws, points_value(value), style=MISSED if value else TEXT)
+    missed = _status_of(column, row) == Status.MISSED
+    if kind == "count" or (kind == "value" and not isinstance(value, Rate)):
+        return number_cell(ws, value, number_format=COUNT_FORMAT, missed=missed)
+    if kind in ("rate", "value"):
+        return number_cell(ws, rate_value(value), number_format=RATE_FORMAT, missed=missed)
+    if kind == "target":
+        if value is None:
+            return number_cell(ws, None, missed=missed)
+        measure = column.rule.measure if column.rule is not None else row.get("measure")
+        value, number_format = target_value(value, measure)
+        return number_cell(ws, value, number_format=number_format, missed=missed)
+    raise ValueError(f"unknown column kind {kind!r}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -215,10 +262,10 @@ class SheetWriter:
         self.ws.append(cells)
         self.row += 1
 
-    def _line(self, value, *, font=None, first=1, last=None, alignment=CENTER):
+    def _line(self, value, *, style: str, first=1, last=None):
         last = last or self.width
         self._merge(first, last, self.row + 1)
-        cells = [None] * (first - 1) + [text_cell(self.ws, value, font=font, alignment=alignment)]
+        cells = [None] * (first - 1) + [text_cell(self.ws, value, style)]
         self._append(cells)
 
     def _title_block(self, title, subtitle, lines, notes):
@@ -226,20 +273,19 @@ class SheetWriter:
         left_last = min(3, half - 1) if self.width > 3 else 1
         right_first = half + 1 if self.width > 3 else 2
         # Row 1–2: the issuing authority on the left, the national motto on the right.
-        for left, right, font in ((lines["authority"], lines["nation"], BOLD), ("", lines["motto"], BOLD)):
+        for left, right in ((lines["authority"], lines["nation"]), ("", lines["motto"])):
             self._merge(1, left_last, self.row + 1)
             self._merge(right_first, self.width, self.row + 1)
-            cells = [text_cell(self.ws, left or None, font=BOLD, alignment=CENTER)]
+            cells = [text_cell(self.ws, left or None, HEADING)]
             cells += [None] * (right_first - 2)
-            cells.append(text_cell(self.ws, right, font=font, alignment=CENTER))
+            cells.append(text_cell(self.ws, right, HEADING))
             self._append(cells)
         self._append([])
-        self._line(title, font=TITLE_FONT)
-        self._line(subtitle, font=BOLD)
-        self._line(" · ".join([lines["document"], lines["period"], *notes, lines["produced"]]), font=ITALIC)
+        self._line(title, style=TITLE)
+        self._line(subtitle, style=HEADING)
+        self._line(" · ".join([lines["document"], lines["period"], *notes, lines["produced"]]), style=NOTE_LINE)
         self._group_row()
-        self._append([text_cell(self.ws, column.header, font=BOLD, fill=HEADER_FILL, alignment=CENTER, border=BORDER)
-                      for column in self.columns])
+        self._append([text_cell(self.ws, column.header, HEADER) for column in self.columns])
 
     def _group_row(self):
         """Row 7: each rule's code, label and target over its columns."""
@@ -257,7 +303,7 @@ class SheetWriter:
                 span += 1
             self._merge(index + 1, index + span, self.row + 1)
             label = f"{rule.code}: {rule.label} — {_('chỉ tiêu')} {target_text(rule)}"
-            cells.append(text_cell(self.ws, label, font=BOLD, fill=GROUP_FILL, alignment=CENTER, border=BORDER))
+            cells.append(text_cell(self.ws, label, RULE_GROUP))
             cells += [None] * (span - 1)
             index += span
         self._append(cells)
@@ -274,7 +320,7 @@ class SheetWriter:
         """Lines under the table: a label over two columns and a number."""
         self._append([])
         for label, value in notes:
-            cells = [text_cell(self.ws, label, font=BOLD), None]
+            cells = [text_cell(self.ws, label, LABEL), None]
             self._merge(1, 2, self.row + 1)
             cells.append(value)
             self._append(cells)
@@ -291,6 +337,7 @@ def new_workbook(title: str) -> Workbook:
     wb = Workbook(write_only=True)
     wb.properties.title = title
     wb.properties.creator = _("Cổng theo dõi DVCTT")
+    register_styles(wb)
     return wb
 
 
@@ -302,8 +349,10 @@ def scoring_title(progress: Progress) -> str:
     return _("BẢNG TỔNG HỢP KẾT QUẢ THỰC HIỆN CHỈ TIÊU DVCTT MỨC ĐỘ 3, 4 NĂM %(year)s") % {"year": progress.year}
 
 
-def scoring_workbook(progress: Progress, lines: list[ProcedureLine], *, locked: bool, produced_on: date | None = None) -> bytes:
-    """Summary, one sheet per kind of unit, the per-procedure detail."""
+def scoring_workbook(progress: Progress, lines: Iterable[ProcedureLine], *, locked: bool,
+                     produced_on: date | None = None) -> bytes:
+    """Summary, one sheet per kind of unit, the per-procedure detail (`lines` is read once, as
+    it comes: pass a generator and the detail is never held in memory)."""
     produced_on = produced_on or timezone.localdate()
     title = scoring_title(progress)
     header = title_lines(progress, produced_on=produced_on)
