@@ -5,8 +5,11 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from units.models import Unit
 
 from .grid import GridRow
 from .locks import future_message, is_future, lock_for, lock_message
@@ -139,13 +142,21 @@ class DossierCountAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         periods = set()
+        unit_ids = set()
         if self.instance.pk:
             periods.add((self.instance.unit.district_id, self.instance.year, self.instance.month))
+            unit_ids.add(self.instance.unit_id)
         unit, year, month = cleaned.get("unit"), cleaned.get("year"), cleaned.get("month")
         if unit is not None and year and month:
             periods.add((unit.district_id, year, month))
+            unit_ids.add(unit.pk)
             if is_future(year, month):
                 raise ValidationError(future_message(year, month))
+        if unit_ids and transaction.get_connection().in_atomic_block:
+            # The admin validates and saves in one transaction: holding the units' rows (as the grid,
+            # the imports and locking a month do) means no lock can be set between this check and
+            # the save.
+            list(Unit.objects.select_for_update().filter(pk__in=sorted(unit_ids)).order_by("pk").values_list("pk", flat=True))
         for district_id, lock_year, lock_month in sorted(periods):
             lock = lock_for(district_id, lock_year, lock_month)
             if lock is not None:

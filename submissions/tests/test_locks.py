@@ -222,3 +222,27 @@ def test_a_locked_month_refuses_the_whole_upload(client_for, staff, nam, commune
     response = upload(client_for(staff), xlsx_bytes([[commune_a.code, "", code, "", 2020, 9, 4, 1]]))
     assert "đã bị khóa bởi Trần Văn Nam" in response.content.decode()
     assert database_state() == before
+
+
+def test_the_admin_checks_the_lock_while_holding_the_units_row(client_for, administrator, commune_a):
+    """Locking a month holds every unit row of the district; the admin's check and save happen
+    under the unit's row lock, so no lock can slip in between them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    procedure = commune_procedures(1)[0]
+    count = DossierCount.objects.create(unit=commune_a, procedure=procedure, year=2020, month=9, total=5, online=1)
+    client = client_for(administrator)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            reverse("admin:submissions_dossiercount_change", args=[count.pk]),
+            {"unit": commune_a.pk, "procedure": procedure.pk, "year": 2020, "month": 9, "total": 9, "online": 2},
+        )
+    assert response.status_code == 302
+    statements = [query["sql"] for query in captured.captured_queries]
+    held = next(index for index, sql in enumerate(statements)
+                if sql.startswith('SELECT "units_unit"."id"') and '"units_unit"."id" IN' in sql
+                and ("FOR UPDATE" in sql or connection.vendor != "postgresql"))
+    checked = next(index for index, sql in enumerate(statements) if '"submissions_countlock"' in sql)
+    saved = next(index for index, sql in enumerate(statements) if sql.startswith('UPDATE "submissions_dossiercount"'))
+    assert held < checked < saved
