@@ -11,18 +11,18 @@ true/false, text and fractions in number cells are refused with their row number
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 
 from units.access import can_enter_counts
 from units.models import Unit
 
 from .locks import LockIndex, future_message, is_future, lock_message
-from .models import DossierCount, Procedure, TARGET_MIN_LEVEL, pair_error
+from .models import DossierCount, EmptyMonth, Procedure, TARGET_MIN_LEVEL, pair_error
 from .services import MAX_COUNT, Change, Entry, InvalidCounts, apply_counts
 from .versions import MonthKey, month_versions
 
@@ -32,6 +32,7 @@ SHEET_NAME = "SoLieu"
 MAX_ROWS = 20_000
 MAX_COLUMNS = 30
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a bigger workbook once unzipped is refused (zip bomb)
+CHANGES_SHOWN = 200  # the preview and the done page list this many changes, then say how many more
 
 
 class FileRefused(Exception):
@@ -53,19 +54,56 @@ class RawRow:
     formulas: set = field(default_factory=set)  # columns whose cell holds a formula
 
 
+@dataclass(frozen=True)
+class ChangeList:
+    """What a page shows of a file's changes: how many of each kind, and only the first ones
+    (a province's month is thousands of rows; listing them all was a fifth of the import's time)."""
+
+    inserted: int  # rows that had no saved value
+    updated: int  # saved values that change
+    shown: Sequence[Change]  # the first CHANGES_SHOWN, in the file's order
+    hidden: int  # the changes not listed
+
+    @classmethod
+    def of(cls, changes: Sequence[Change], limit: int | None = None) -> "ChangeList":
+        limit = CHANGES_SHOWN if limit is None else limit
+        inserted = sum(1 for change in changes if change.is_new)
+        return cls(inserted, len(changes) - inserted, changes[:limit], max(0, len(changes) - limit))
+
+
 @dataclass
 class ImportPreview:
     filename: str
     rows_read: int = 0
+    # What apply_import hands to the service: every change, and the all-zero rows of empty_months.
     entries: list[Entry] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     versions: dict[MonthKey, str] = field(default_factory=dict)
+    # Unit-months whose rows are all zero, with nothing saved and not yet recorded: confirming the
+    # file records them as entered without dossiers, as saving an empty grid does.
+    empty_months: list[MonthKey] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def writes_anything(self) -> bool:
+        return bool(self.changes or self.empty_months)
+
+    @property
+    def listed(self) -> ChangeList:
+        return ChangeList.of(self.changes)
+
+    def empty_months_line(self) -> str:
+        count = len(self.empty_months)
+        return ngettext(
+            "%(count)s tháng của đơn vị chỉ có số 0 được ghi nhận là đã nhập, không phát sinh hồ sơ.",
+            "%(count)s tháng của đơn vị chỉ có số 0 được ghi nhận là đã nhập, không phát sinh hồ sơ.",
+            count,
+        ) % {"count": count}
 
     def summary(self) -> str:
         return _(
@@ -375,7 +413,8 @@ def preview_import(*, data: bytes, filename: str, user=None) -> ImportPreview:
     """Read the file and say what it would change, and what is wrong with it (writes nothing).
 
     `user` None (the command line) may import any unit; a person only the units they may enter.
-    Queries: units, procedures, saved counts, locks, versions (five, whatever the file's size).
+    Queries: units, procedures, saved counts, locks, versions (five, whatever the file's size), and
+    the months already recorded as without dossiers when the file has a unit-month of zeros only.
     """
     preview = ImportPreview(filename=Path(filename or "").name)
     try:
@@ -410,6 +449,8 @@ def preview_import(*, data: bytes, filename: str, user=None) -> ImportPreview:
 
     may_enter = {}
     first_row_of = {}
+    blank_rows: dict[MonthKey, list[Entry]] = {}  # 0/0 rows with nothing saved, by unit-month
+    counted_months: set[MonthKey] = set()  # unit-months with a row that saves a number
     for row in parsed:
         unit = units.get(row.unit_code)
         procedure = procedures.get(row.procedure_code)
@@ -455,19 +496,48 @@ def preview_import(*, data: bytes, filename: str, user=None) -> ImportPreview:
         old = saved.get(key)
         new = (row.total, row.online)
         entry = Entry(unit, procedure, row.year, row.month, row.total, row.online)
-        if old == new or (old is None and new == (0, 0)):
+        month_key = (unit.pk, row.year, row.month)
+        preview.versions[month_key] = ""
+        if old is None and new == (0, 0):
             preview.unchanged += 1
-            preview.versions[(unit.pk, row.year, row.month)] = ""
+            blank_rows.setdefault(month_key, []).append(entry)
+            continue
+        counted_months.add(month_key)
+        if old == new:
+            preview.unchanged += 1
             continue
         preview.entries.append(entry)
-        preview.versions[(unit.pk, row.year, row.month)] = ""
         preview.changes.append(
             Change(unit, procedure, row.year, row.month, *(old or (None, None)), row.total, row.online, row=row.row)
         )
     preview.errors = sorted(errors, key=lambda error: error.row or 0)
+    if not preview.errors:
+        _find_empty_months(preview, blank_rows, counted_months | {(u, y, m) for u, _p, y, m in saved})
     if preview.versions:
         preview.versions = month_versions(preview.versions)
     return preview
+
+
+def _find_empty_months(
+    preview: ImportPreview, blank_rows: dict[MonthKey, list[Entry]], with_numbers: set[MonthKey]
+) -> None:
+    """The unit-months of the file with nothing but zeros and nothing saved are entered, as an empty
+    grid saved is: list those not recorded yet, and hand their rows to the service, which checks them
+    (locks, versions) like any other and records the months (services._confirm_empty_months).
+    One query, only when the file has such a month."""
+    candidates = set(blank_rows) - with_numbers
+    if not candidates:
+        return
+    recorded = set(
+        EmptyMonth.objects.filter(
+            unit_id__in={key[0] for key in candidates},
+            year__in={key[1] for key in candidates},
+            month__in={key[2] for key in candidates},
+        ).values_list("unit_id", "year", "month")
+    )
+    preview.empty_months = sorted(candidates - recorded)
+    for key in preview.empty_months:
+        preview.entries.extend(blank_rows[key])
 
 
 def apply_import(preview: ImportPreview, *, user, reason: str, versions: dict[MonthKey, str] | None = None) -> list[Change]:

@@ -281,7 +281,7 @@ def _require_import(user):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    """Upload a filled template; the answer is a preview of every change and every error."""
+    """Upload a filled template; the answer is a preview: the counts of changes, the first ones, every error."""
     _require_import(request.user)
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
@@ -290,7 +290,7 @@ def import_upload(request):
             data = upload.read()
             preview = importing.preview_import(data=data, filename=upload.name, user=request.user)
             digest = hashlib.sha256(data).hexdigest()
-            if preview.ok and preview.changes:
+            if preview.ok and preview.writes_anything:
                 # Kept until confirmed: the file itself (size-limited by the form) and the versions it was compared with.
                 request.session[IMPORT_SESSION_KEY] = {
                     "name": upload.name,
@@ -339,7 +339,9 @@ def import_confirm(request):
     messages.success(
         request, _("Đã ghi %(count)s thay đổi từ tệp %(file)s.") % {"count": len(changes), "file": preview.filename}
     )
-    return render(request, "submissions/import_done.html", {"preview": preview, "changes": changes})
+    return render(
+        request, "submissions/import_done.html", {"preview": preview, "listed": importing.ChangeList.of(changes)}
+    )
 
 
 def _lock_request(request):

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from submissions.importing import COLUMNS
 from submissions.models import DossierCount
 
 from .helpers import commune_procedures, save_grid
@@ -84,3 +85,52 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, commune_a):
 
 def test_an_empty_month_says_nothing_changed(client_for, staff, commune_a):
     assert "Chưa có thay đổi nào" in client_for(staff).get(history_url(commune_a, month=2)).content.decode()
+
+
+@pytest.mark.parametrize("way", ["upload", "command"])
+def test_an_import_that_changes_saved_values_keeps_a_complete_history_record_of_every_row(
+    client_for, hoa, commune_a, monkeypatch, tmp_path, way
+):
+    from submissions import services
+    from submissions.models import ChangeReason
+    from submissions.versions import month_version
+
+    monkeypatch.setattr(services, "UPDATE_BATCH", 2)  # five updated rows: three UPDATE statements
+    procedures = commune_procedures(7)
+    saved = [DossierCount.objects.create(unit=commune_a, procedure=p, year=2020, month=9, total=8, online=3) for p in procedures[:6]]
+    untouched = saved[5]
+    version_before = month_version(commune_a.pk, 2020, 9)
+    rows = [[commune_a.code, "", p.code, "", 2020, 9, 10 + n, n] for n, p in enumerate(procedures[:5])]
+    rows.append([commune_a.code, "", procedures[6].code, "", 2020, 9, 4, 1])  # a new row in the same file
+    if way == "upload":
+        client = client_for(hoa)
+        assert confirm(client, upload(client, xlsx_bytes(rows))).status_code == 200
+        person, reason = hoa, ChangeReason.UPLOAD
+    else:
+        path = tmp_path / "so-lieu.csv"
+        path.write_text("\n".join([",".join(COLUMNS), *(",".join(map(str, r)) for r in rows)]) + "\n")
+        call_command("import_counts", str(path), stdout=io.StringIO())
+        person, reason = None, ChangeReason.COMMAND
+
+    for n, count in enumerate(saved[:5]):
+        count.refresh_from_db()
+        assert (count.total, count.online, count.updated_by) == (10 + n, n, person)
+        records = list(DossierCount.history.filter(id=count.pk).order_by("history_id"))
+        assert [record.history_type for record in records] == ["+", "~"]
+        record = records[-1]
+        assert (record.total, record.online) == (10 + n, n)
+        assert (record.history_user, record.history_change_reason) == (person, reason)
+        assert (record.updated_by, record.updated_at) == (person, count.updated_at)
+        assert record.history_date == count.updated_at
+        assert (record.unit_id, record.procedure_id, record.year, record.month) == (commune_a.pk, procedures[n].pk, 2020, 9)
+        assert records[0].total == 8  # the value before is still there to compare with
+    new = DossierCount.objects.get(unit=commune_a, procedure=procedures[6], year=2020, month=9)
+    assert [(r.history_type, r.total, r.history_user, r.history_change_reason) for r in new.history.all()] == [
+        ("+", 4, person, reason)
+    ]
+    assert new.history.get().history_date == record.history_date  # one moment for the whole file
+    assert new.history.get().updated_at == new.updated_at
+    untouched_before = untouched.updated_at
+    untouched.refresh_from_db()
+    assert (untouched.total, untouched.updated_at, untouched.history.count()) == (8, untouched_before, 1)
+    assert month_version(commune_a.pk, 2020, 9) != version_before

@@ -449,3 +449,125 @@ def test_a_workbook_whose_first_sheet_is_something_else_is_rejected(staff_client
     buffer = io.BytesIO()
     workbook.save(buffer)
     assert_rejected(staff_client, buffer.getvalue(), None, "thiếu cột")
+
+
+# A province's month: counts and the first rows, not every change ----------------------------------
+
+
+def test_the_preview_and_the_done_page_list_the_first_changes_and_say_how_many_more(staff_client, commune_a, monkeypatch):
+    monkeypatch.setattr(importing, "CHANGES_SHOWN", 2)
+    procedures = commune_procedures(6)
+    DossierCount.objects.create(unit=commune_a, procedure=procedures[0], year=2020, month=9, total=8, online=3)
+    DossierCount.objects.create(unit=commune_a, procedure=procedures[5], year=2020, month=9, total=1, online=1)
+    rows = [row(commune_a, p, 10 + n, 1) for n, p in enumerate(procedures[:5])] + [row(commune_a, procedures[5], 1, 1)]
+
+    preview = upload(staff_client, xlsx_bytes(rows))
+    html = preview.content.decode()
+    assert "5 thay đổi" in html and "Xác nhận ghi 5 thay đổi" in html
+    assert "4 dòng mới (chưa có số đã lưu)" in html and "1 dòng sửa số đã lưu" in html and "1 dòng không đổi" in html
+    assert html.count('<td class="num">', html.index("changes-title")) == 2 * 4  # two rows of four number cells
+    assert "8 → <strong>10</strong>" in html and procedures[1].code in html and procedures[2].code not in html
+    assert "… và 3 dòng thay đổi khác không liệt kê ở đây." in html
+
+    done = confirm(staff_client, preview)
+    html = done.content.decode()
+    assert "Đã ghi 5 thay đổi" in html and "4 dòng mới (chưa có số đã lưu)" in html
+    assert html.count("Xem lịch sử") == 2 and procedures[2].code not in html
+    assert "… và 3 dòng thay đổi khác không liệt kê ở đây." in html
+    assert counts_of(commune_a) == {p.code: (10 + n, 1) for n, p in enumerate(procedures[:5])} | {procedures[5].code: (1, 1)}
+
+
+def test_a_short_list_of_changes_is_shown_whole_without_the_sentence(staff_client, commune_a):
+    procedure = commune_procedures(1)[0]
+    html = upload(staff_client, xlsx_bytes([row(commune_a, procedure, 2, 1)])).content.decode()
+    assert "— → <strong>2</strong>" in html and "không liệt kê ở đây" not in html
+
+
+def test_the_number_of_changes_not_listed_is_written_the_vietnamese_way_and_in_english():
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    listed = importing.ChangeList(inserted=0, updated=4888, shown=[], hidden=4688)
+    assert "… và 4.688 dòng thay đổi khác không liệt kê ở đây." in render_to_string("submissions/_import_more.html", {"listed": listed})
+    with translation.override("en"):
+        english = render_to_string("submissions/_import_more.html", {"listed": listed})
+        one = render_to_string("submissions/_import_more.html", {"listed": importing.ChangeList(0, 201, [], 1)})
+    assert "… and 4,688 more changed rows are not listed here." in english
+    assert "… and 1 more changed row is not listed here." in one
+
+
+# A month with nothing but zeros ----------------------------------------------------------------
+
+
+def test_an_all_zero_month_uploaded_from_a_spreadsheet_counts_as_entered(client_for, staff, commune_a, commune_b):
+    from submissions.models import EmptyMonth
+
+    client = client_for(staff)
+    first, second, third = commune_procedures(3)
+    content = xlsx_bytes([
+        row(commune_a, first, 0, 0), row(commune_a, second, 0, 0), row(commune_a, third, None, None),
+        row(commune_b, first, 4, 1),
+    ])
+    assert "Thị trấn Đức Thọ, tháng 9: Chưa nhập" in client.get("/entry/?year=2020").content.decode()
+
+    preview = upload(client, content)
+    html = preview.content.decode()
+    assert "1 thay đổi" in html and "1 tháng của đơn vị chỉ có số 0 được ghi nhận là đã nhập" in html
+    assert not EmptyMonth.objects.exists()  # the preview writes nothing
+
+    assert confirm(client, preview).status_code == 200
+    assert EmptyMonth.objects.filter(unit=commune_a, year=2020, month=9, confirmed_by=staff).exists()
+    assert not EmptyMonth.objects.filter(unit=commune_b).exists()  # it has a count
+    assert counts_of(commune_a) == {} and counts_of(commune_b) == {first.code: (4, 1)}
+    assert not DossierCount.history.filter(unit_id=commune_a.pk).exists()
+    assert "Thị trấn Đức Thọ, tháng 9: Đã nhập" in client.get("/entry/?year=2020").content.decode()
+
+    again = upload(client, content)
+    assert "Tệp không làm thay đổi số nào" in again.content.decode()
+    assert "được ghi nhận là đã nhập" not in again.content.decode()
+
+
+def test_a_file_of_zeros_only_may_be_confirmed_to_record_the_month(staff_client, staff, commune_a):
+    from submissions.models import EmptyMonth
+
+    content = xlsx_bytes([row(commune_a, p, 0, 0) for p in commune_procedures(3)])
+    preview = upload(staff_client, content)
+    html = preview.content.decode()
+    assert "0 thay đổi" in html and "Xác nhận ghi nhận 1 tháng không phát sinh hồ sơ" in html
+    done = confirm(staff_client, preview)
+    assert done.status_code == 200 and "1 tháng của đơn vị chỉ có số 0 được ghi nhận là đã nhập" in done.content.decode()
+    assert EmptyMonth.objects.filter(unit=commune_a, year=2020, month=9, confirmed_by=staff).count() == 1
+
+
+def test_zeros_for_a_month_already_entered_record_nothing_more(staff_client, commune_a):
+    from submissions.models import EmptyMonth
+
+    first, second = commune_procedures(2)
+    DossierCount.objects.create(unit=commune_a, procedure=first, year=2020, month=9, total=3, online=1)
+    preview = upload(staff_client, xlsx_bytes([row(commune_a, second, 0, 0)]))
+    assert "Tệp không làm thay đổi số nào" in preview.content.decode()
+    assert not EmptyMonth.objects.exists()
+
+
+def test_a_month_of_zeros_locked_after_the_preview_is_refused_and_not_recorded(staff_client, home_affairs, commune_a):
+    from submissions.models import EmptyMonth
+    from submissions.services import lock_period
+
+    preview = upload(staff_client, xlsx_bytes([row(commune_a, p, 0, 0) for p in commune_procedures(2)]))
+    lock_period(district=commune_a.district, year=2020, month=9, user=home_affairs)
+    response = confirm(staff_client, preview)
+    assert response.status_code == 409 and "đã bị khóa" in response.content.decode()
+    assert not EmptyMonth.objects.exists()
+
+
+def test_the_command_records_a_month_of_zeros_too(commune_a, tmp_path):
+    from django.core.management import call_command
+
+    from submissions.models import EmptyMonth
+
+    path = tmp_path / "so-lieu.csv"
+    path.write_bytes(csv_bytes([f"{commune_a.code},,{p.code},,2020,9,0,0" for p in commune_procedures(2)]))
+    out = io.StringIO()
+    call_command("import_counts", str(path), stdout=out)
+    assert "1 tháng của đơn vị chỉ có số 0 được ghi nhận là đã nhập" in out.getvalue()
+    assert EmptyMonth.objects.filter(unit=commune_a, year=2020, month=9, confirmed_by=None).exists()

@@ -39,6 +39,8 @@ class Command(BaseCommand):
         self.stdout.write(preview.summary())
         for line in preview.change_lines():
             self.stdout.write("  " + line)
+        if preview.ok and preview.empty_months:
+            self.stdout.write(preview.empty_months_line())
         if not preview.ok:
             for line in preview.error_lines():
                 self.stderr.write("  " + line)
