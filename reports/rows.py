@@ -12,6 +12,7 @@ plain value taken from the engine's results (`targets.progress`):
 Nothing here adds dossiers or divides them: every figure is read from the engine.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -284,17 +285,22 @@ def procedure_columns(*, with_unit: bool) -> list[Column]:
     return columns
 
 
-def procedure_rows(lines: list[ProcedureLine], units_by_id: dict):
+def procedure_rows(lines: Iterable[ProcedureLine], units_by_id: dict):
+    """One row per line, as the lines come (a generator of lines is never held in memory)."""
+    levels = {}  # each level's name, translated once per report rather than once per line
     for line in lines:
         unit = units_by_id[line.unit_id]
         procedure = line.procedure
+        level = levels.get(procedure.online_level)
+        if level is None:
+            level = levels[procedure.online_level] = str(procedure.get_online_level_display())
         yield {
             "unit_code": unit.code,
             "unit_name": unit.name,
             "procedure_code": procedure.code,
             "procedure_name": procedure.name,
             "field": procedure.field,
-            "level": str(procedure.get_online_level_display()),
+            "level": level,
             "rules": ", ".join(line.rule_codes),
             "total": line.total,
             "online": line.online,

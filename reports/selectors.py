@@ -5,6 +5,7 @@ Each function takes a validated period and the units the person may see, calls
 """
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -131,7 +132,7 @@ def rule_card(progress: RuleProgress, points, *, year: int, through: int) -> Rul
 def unit_dashboard(unit: Unit, period: Period) -> UnitDashboard:
     """The unit's results, its rank among units of its kind, its months and procedures.
 
-    Queries: units of the kind (1), their sums (1), the unit's months (1), its procedures (2).
+    Queries: units of the kind (1), their sums (1), the unit's months (1), its procedures (1).
     """
     policy, through = period.policy, period.through
     progress = compute_progress(policy, through, units=Unit.objects.filter(district_id=unit.district_id, kind=unit.kind))
@@ -146,7 +147,7 @@ def unit_dashboard(unit: Unit, period: Period) -> UnitDashboard:
         period=period,
         entry=entry,
         cards=cards,
-        lines=procedure_breakdown(policy, through, units=[unit]),
+        lines=list(procedure_breakdown(policy, through, units=[unit], rules=progress.rules)),
         rank=progress.rank_of(unit) if entry else None,
     )
 
@@ -191,6 +192,9 @@ def year_end(period: Period, *, visible_units, lock) -> YearEnd:
     )
 
 
-def scoring_lines(progress: Progress) -> list[ProcedureLine]:
-    """The per-procedure detail of every unit of the progress (2 queries)."""
-    return procedure_breakdown(progress.policy, progress.through, units=[entry.unit for entry in progress.units])
+def scoring_lines(progress: Progress) -> Iterator[ProcedureLine]:
+    """The per-procedure detail of every unit of the progress, streamed: a generator over one
+    query read in chunks (the query runs when the lines are first read)."""
+    return procedure_breakdown(
+        progress.policy, progress.through, units=[entry.unit for entry in progress.units], rules=progress.rules
+    )

@@ -6,6 +6,7 @@ The arithmetic itself lives in `targets.arithmetic`; this module only gathers th
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -331,36 +332,54 @@ class ProcedureLine:
         return rate_percent(self.online, self.total)
 
 
-def procedure_breakdown(policy: TargetPolicy, through: int, *, units) -> list[ProcedureLine]:
-    """Σ online and Σ total per unit and procedure counted by any rule, biggest volume first.
+# The procedure's columns read with the counts (`Procedure.from_db` fills them in this order, as
+# `.only()` would; the others are deferred).
+PROCEDURE_FIELDS = ("id", "code", "name", "field", "authority", "online_level")
 
-    `units` is a list of Unit; queries: the rules (1), the aggregated counts with their
-    procedures (1).
+
+def procedure_breakdown(policy: TargetPolicy, through: int, *, units, rules=None,
+                        chunk_size: int = 100) -> Iterator[ProcedureLine]:
+    """Σ online and Σ total per unit and procedure counted by any rule: by unit, then biggest
+    volume first (Σ total, Σ online, procedure code), as the database orders them.
+
+    A generator: the rows are read in chunks of `chunk_size` and each line is yielded as it is
+    read, so a whole district's detail is never held in memory (`list()` it to keep it). A row
+    carries its procedure's name and field (a few hundred bytes): 100 rows keep under 0.1 MiB
+    in hand, and on PostgreSQL a district of 5,500 lines is about 55 fetches of its cursor.
+    `units` is a list of Unit; `rules` the policy's rules when they are already read. Queries:
+    the rules (1, none when given), the aggregated counts with their procedures' columns (1).
     """
-    rules = list(policy.rules.all())
+    rules = list(policy.rules.all()) if rules is None else list(rules)
     by_id = {unit.pk: unit for unit in units}
     rows = (
         DossierCount.objects.filter(
             offered_in_year_q(policy.year), unit_id__in=list(by_id), year=policy.year, month__lte=through
         )
         .annotate(handled_by_unit=_handled_by_unit())
-        .values("unit_id", "procedure_id", "handled_by_unit")
+        .values_list("unit_id", "handled_by_unit", *(f"procedure__{name}" for name in PROCEDURE_FIELDS))
         .annotate(online_sum=Sum("online"), total_sum=Sum("total"))
-        .order_by()
+        .order_by("unit_id", "-total_sum", "-online_sum", "procedure__code")
     )
-    rows = list(rows)
-    procedures = Procedure.objects.in_bulk({row["procedure_id"] for row in rows})
-    lines = []
-    for row in rows:
-        procedure = procedures[row["procedure_id"]]
-        unit = by_id[row["unit_id"]]
-        scope = ScopeKey(procedure.authority, procedure.online_level, bool(row["handled_by_unit"]))
-        codes = tuple(rule.code for rule in rules if rule.applies_to(unit) and rule_covers(rule, scope))
-        if not codes:
-            continue
-        lines.append(ProcedureLine(unit.pk, procedure, row["online_sum"] or 0, row["total_sum"] or 0, codes))
-    lines.sort(key=lambda line: (line.unit_id, -line.total, -line.online, line.procedure.code))
-    return lines
+    return _procedure_lines(rows.iterator(chunk_size=chunk_size), rows.db, by_id, rules)
+
+
+def _procedure_lines(rows, db, by_id, rules) -> Iterator[ProcedureLine]:
+    procedures = {}  # one instance per procedure: bounded by the district's catalog, not its units
+    unit_id_now, codes_of = None, {}  # the current unit's rule codes by scope
+    for unit_id, handled_by_unit, *procedure_values, online_sum, total_sum in rows:
+        procedure = procedures.get(procedure_values[0])
+        if procedure is None:
+            procedure = procedures[procedure_values[0]] = Procedure.from_db(db, PROCEDURE_FIELDS, procedure_values)
+        if unit_id != unit_id_now:
+            unit, unit_id_now, codes_of = by_id[unit_id], unit_id, {}
+        scope = ScopeKey(procedure.authority, procedure.online_level, bool(handled_by_unit))
+        codes = codes_of.get(scope)
+        if codes is None:
+            codes = codes_of[scope] = tuple(
+                rule.code for rule in rules if rule.applies_to(unit) and rule_covers(rule, scope)
+            )
+        if codes:
+            yield ProcedureLine(unit_id, procedure, online_sum or 0, total_sum or 0, codes)
 
 
 @dataclass(frozen=True)

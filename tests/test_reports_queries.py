@@ -14,10 +14,10 @@ pytestmark = pytest.mark.django_db
 # context processor (3, outside the reports).
 BUDGETS = {
     # + the unit (1), the district's policies (1), the rules (1), units of the kind (1),
-    #   their sums (1), the unit's sums by month (1), by procedure (1), those procedures (1)
-    "dashboard": (lambda units: reverse("reports:unit_dashboard", args=[units[0].code]) + "?year=2020&through=9", 16),
+    #   their sums (1), the unit's sums by month (1), by procedure with the procedures' columns (1)
+    "dashboard": (lambda units: reverse("reports:unit_dashboard", args=[units[0].code]) + "?year=2020&through=9", 15),
     # + the last month with counts (1) and the year's lock (1) to choose the default period
-    "dashboard with the default period": (lambda units: reverse("reports:unit_dashboard", args=[units[0].code]), 18),
+    "dashboard with the default period": (lambda units: reverse("reports:unit_dashboard", args=[units[0].code]), 17),
     # + the district (1), its policies (1), the rules (1), the filtered unit ids (1),
     #   the visible units (1), their sums (1)
     "overview": (lambda units: reverse("reports:overview") + "?year=2020&through=9", 14),
@@ -28,8 +28,9 @@ BUDGETS = {
     "overview workbook": (lambda units: reverse("reports:overview_xlsx") + "?year=2020&through=9&sort=name", 11),
     # + the district (1), policies (1), rules (1), the year's lock (1), units (1), sums (1)
     "year-end page": (lambda units: reverse("reports:year_end", args=[2020]), 13),
-    # the same without the navigation, + sums by unit and procedure (1), those procedures (1)
-    "year-end workbook": (lambda units: reverse("reports:year_end_xlsx", args=[2020]), 13),
+    # the same without the navigation, + sums by unit and procedure with the procedures' columns
+    # (1, read in chunks as the detail sheet is written)
+    "year-end workbook": (lambda units: reverse("reports:year_end_xlsx", args=[2020]), 12),
     # + the district (1), policies (1), rules (1), units (1), sums (1); no navigation
     "api": (lambda units: reverse("reports:api_progress") + "?year=2020&through=9", 10),
 }
