@@ -3,13 +3,14 @@
 import csv
 from collections.abc import Iterator
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .importing import COLUMNS, SHEET_NAME
-from .models import DossierCount, Procedure, pair_error
+from .models import Authority, DossierCount, Procedure, pair_error
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -23,8 +24,12 @@ def template_rows(units, year: int, month: int) -> Iterator[tuple]:
     Queries: the units, the procedures, the month's counts (three, whatever the size).
     """
     units = list(units.order_by("kind", "sort_order", "code"))
+    # Only the catalog these units can report (commune procedures and their own districts'), not
+    # every district's of the province or the nation; pair_error below decides unit by unit.
     procedures = list(
-        Procedure.objects.offered_in(year).online().select_related("department").order_by("authority", "field", "code")
+        Procedure.objects.offered_in(year).online()
+        .filter(Q(authority=Authority.COMMUNE) | Q(department__district_id__in={unit.district_id for unit in units}))
+        .select_related("department").order_by("authority", "field", "code")
     )
     saved = {
         (unit_id, procedure_id): (total, online)
