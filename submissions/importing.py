@@ -3,14 +3,14 @@
     preview = preview_import(data=..., filename=..., user=...)   # reads, checks, compares; writes nothing
     changes = apply_import(preview, user=..., reason=...)        # all of it in one transaction, or nothing
 
-The file is read defensively: only .xlsx (a zip with a workbook inside, bounded in size once
-unpacked) or UTF-8 .csv; at most MAX_ROWS rows and MAX_COLUMNS columns; formulas, dates,
-true/false, text and fractions in number cells are refused with their row number.
+The file is read defensively: only .xlsx (checked part by part before openpyxl builds anything,
+see spreadsheets.py) or UTF-8 .csv; at most MAX_ROWS rows and MAX_COLUMNS columns, nothing past
+them read; formulas, dates, true/false, text and fractions in number cells are refused with their
+row number.
 """
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -24,6 +24,7 @@ from units.models import Unit
 from .locks import LockIndex, future_message, is_future, lock_message
 from .models import DossierCount, EmptyMonth, Procedure, TARGET_MIN_LEVEL, pair_error
 from .services import MAX_COUNT, Change, Entry, InvalidCounts, apply_counts
+from .spreadsheets import FileRefused, XlsxLimits, not_a_workbook, open_xlsx, sheet_rows
 from .versions import MonthKey, month_versions
 
 COLUMNS = ("unit_code", "unit_name", "procedure_code", "procedure_name", "year", "month", "total", "online")
@@ -33,12 +34,6 @@ MAX_ROWS = 20_000
 MAX_COLUMNS = 30
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a bigger workbook once unzipped is refused (zip bomb)
 CHANGES_SHOWN = 200  # the preview and the done page list this many changes, then say how many more
-
-
-class FileRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -184,56 +179,37 @@ def _too_many_columns():
     return FileRefused(_("Tệp có quá nhiều cột (tối đa %(max)s cột).") % {"max": MAX_COLUMNS})
 
 
+def xlsx_limits() -> XlsxLimits:
+    """What an import may contain: the header row and MAX_ROWS data rows of MAX_COLUMNS columns."""
+    return XlsxLimits(max_rows=MAX_ROWS + 1, max_columns=MAX_COLUMNS, max_unpacked_bytes=MAX_UNPACKED_BYTES)
+
+
 def _read_xlsx(data: bytes) -> Iterator[RawRow]:
-    from openpyxl import load_workbook
-
-    not_a_workbook = FileRefused(_("Tệp không phải bảng tính Excel (.xlsx) hợp lệ."))
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
-        unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise not_a_workbook from None
-    if "xl/workbook.xml" not in names:
-        raise not_a_workbook
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise FileRefused(_("Tệp bảng tính quá lớn khi giải nén."))
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many kinds of errors on a damaged file
-        raise not_a_workbook from None
-    try:
-        sheet = workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
-    except IndexError:
-        raise not_a_workbook from None
-    return _xlsx_rows(workbook, sheet)
+    limits = xlsx_limits()
+    workbook, sheet = open_xlsx(data, limits, sheet_name=SHEET_NAME)
+    return _xlsx_rows(workbook, sheet, limits)
 
 
-def _xlsx_rows(workbook, sheet) -> Iterator[RawRow]:
+def _xlsx_rows(workbook, sheet, limits: XlsxLimits) -> Iterator[RawRow]:
     try:
-        yield from _xlsx_sheet_rows(sheet)
+        yield from _xlsx_sheet_rows(sheet_rows(sheet, limits))
     except FileRefused:
         raise
     except Exception:  # a damaged sheet is only found while reading it
-        raise FileRefused(_("Tệp không phải bảng tính Excel (.xlsx) hợp lệ.")) from None
+        raise not_a_workbook() from None
     finally:
         workbook.close()
 
 
-def _xlsx_sheet_rows(sheet) -> Iterator[RawRow]:
+def _xlsx_sheet_rows(rows) -> Iterator[RawRow]:
+    """The rows of a sheet already checked against the limits (spreadsheets.check_xlsx)."""
     header = None
-    for number, cells in enumerate(sheet.iter_rows(), start=1):
-        if len(cells) > MAX_COLUMNS and any(cell.value not in (None, "") for cell in cells[MAX_COLUMNS:]):
-            raise _too_many_columns()
+    for number, cells in enumerate(rows, start=1):
         if header is None:
             header = _header_map([cell.value for cell in cells])
             continue
-        if number > MAX_ROWS + 1:
-            raise _too_many_rows()
         values, formulas = {}, set()
         for index, name in header.items():
-            if index >= len(cells):
-                continue
             cell = cells[index]
             value = getattr(cell, "value", None)
             if getattr(cell, "data_type", None) == "f" or type(value).__name__ in ("ArrayFormula", "DataTableFormula"):
