@@ -34,6 +34,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be {minimum} or more, got {value}")
+    return value
+
+
 def env_required(name: str) -> str:
     value = os.environ.get(name, "").strip()
     if not value:
@@ -54,7 +67,7 @@ if PRODUCTION:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set in the production profile")
     DATABASES = {
         "default": dj_database_url.parse(
-            env_required("DATABASE_URL"), conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", 600))
+            env_required("DATABASE_URL"), conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600)
         )
     }
 else:
@@ -64,9 +77,13 @@ else:
     DATABASES = {
         "default": dj_database_url.parse(
             os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-            conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", 0)),
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
         )
     }
+
+# A kept connection is tested before each request reuses it, so a database restart or failover
+# costs a reconnection, not a 500 from every worker.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Serialise writers instead of failing with "database is locked" under concurrent saves.
@@ -111,17 +128,20 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# Reverse proxies in front of the portal that append the client's address to X-Forwarded-For
+# (0: the portal faces the network directly and ignores the header). units.network.client_address.
+DVCTT_TRUSTED_PROXIES = env_int("DVCTT_TRUSTED_PROXIES", 0)
+
 # Login throttling (django-axes): after 5 failures for one username from one address, that
-# pair waits 15 minutes. The lock-out page is in Vietnamese.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+# pair waits 15 minutes; others (and the same person from another computer) may still log in.
+# The lock-out page is in Vietnamese.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", 0.25))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-if PRODUCTION:
-    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", 1))
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "units.network.client_address"
 
 # Every asset is served by the portal itself: nothing external, no inline script or style.
 CONTENT_SECURITY_POLICY = (
@@ -183,7 +203,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 3600))
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -195,14 +215,14 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 31536000))
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # Spreadsheet uploads: anything larger is refused before it is parsed.
-DVCTT_MAX_UPLOAD_BYTES = int(os.environ.get("DVCTT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
+DVCTT_MAX_UPLOAD_BYTES = env_int("DVCTT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 # Whether unit heads may enter their own unit's counts (off: they see their grid read-only).
 DVCTT_UNIT_HEADS_MAY_ENTER = env_bool("DVCTT_UNIT_HEADS_MAY_ENTER", False)
 

@@ -30,6 +30,66 @@ def test_a_success_before_the_limit_resets_the_failures(client, staff):
     assert response.status_code == 302
 
 
+PROXY = "127.0.0.1"  # nginx on the same machine, as the README prescribes
+
+
+def login_through_proxy(client, username, password, forwarded_for):
+    return client.post(
+        reverse("login"), {"username": username, "password": password},
+        REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_the_proxy_an_attacker_cannot_lock_home_affairs_out_of_the_district(client, settings, home_affairs):
+    settings.DVCTT_TRUSTED_PROXIES = 1
+    for _ in range(6):
+        login_through_proxy(client, "noivu", "sai-mat-khau", "10.1.1.66")
+    # The attacker's own computer stays locked out …
+    locked = login_through_proxy(client, "noivu", "Mat-khau-thu-nghiem-1", "10.1.1.66")
+    assert locked.status_code == 429
+    # … even when it writes its own X-Forwarded-For: the proxy appends the real address.
+    forged = login_through_proxy(client, "noivu", "Mat-khau-thu-nghiem-1", "10.9.9.9, 10.1.1.66")
+    assert forged.status_code == 429
+    # Home Affairs at their own desk logs in.
+    response = login_through_proxy(client, "noivu", "Mat-khau-thu-nghiem-1", "10.1.1.5")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(home_affairs.pk)
+
+
+def test_without_a_configured_proxy_a_forged_forwarded_for_changes_nothing(client, settings, staff):
+    settings.DVCTT_TRUSTED_PROXIES = 0
+    for attempt in range(5):
+        client.post(
+            reverse("login"), {"username": "staff", "password": "sai-mat-khau"},
+            REMOTE_ADDR="10.1.1.66", HTTP_X_FORWARDED_FOR=f"10.2.0.{attempt}",
+        )
+    response = client.post(
+        reverse("login"), {"username": "staff", "password": "Mat-khau-thu-nghiem-1"},
+        REMOTE_ADDR="10.1.1.66", HTTP_X_FORWARDED_FOR="10.2.0.99",
+    )
+    assert response.status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("proxies", "remote", "forwarded", "expected"),
+    [
+        (0, "10.1.1.5", "8.8.8.8", "10.1.1.5"),  # the header is ignored without a proxy
+        (1, "127.0.0.1", "10.1.1.5", "10.1.1.5"),
+        (1, "127.0.0.1", "8.8.8.8, 10.1.1.5", "10.1.1.5"),  # what the client wrote is not believed
+        (2, "127.0.0.1", "8.8.8.8, 10.1.1.5, 10.0.0.2", "10.1.1.5"),  # two proxies
+        (2, "127.0.0.1", "10.1.1.5", "127.0.0.1"),  # fewer addresses than proxies
+        (1, "127.0.0.1", "not-an-address", "127.0.0.1"),
+        (1, "127.0.0.1", "", "127.0.0.1"),
+    ],
+)
+def test_the_client_address_is_the_one_the_trusted_proxies_saw(rf, settings, proxies, remote, forwarded, expected):
+    from units.network import client_address
+
+    settings.DVCTT_TRUSTED_PROXIES = proxies
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected
+
+
 def test_every_page_carries_a_strict_content_security_policy_and_refuses_framing(client):
     response = client.get(reverse("login"))
     policy = response["Content-Security-Policy"]
