@@ -22,7 +22,8 @@ NUMERIC = {"th": {"class": "num"}, "td": {"class": "num"}}
 
 
 class ReportColumn(tables.Column):
-    """A column whose cells are written by `cell_html(value)`; `url_of(record)` makes the cell a link."""
+    """A column whose cells are written by `cell_html(value)`; `url_of(record)` makes the cell a link
+    (no link when it gives None: a unit whose code cannot be in an address)."""
 
     def __init__(self, *args, url_of=None, numeric=False, **kwargs):
         self.url_of = url_of
@@ -35,7 +36,8 @@ class ReportColumn(tables.Column):
 
     def render(self, value, record):
         content = self.cell_html(value)
-        return format_html('<a href="{}">{}</a>', self.url_of(record), content) if self.url_of else content
+        url = self.url_of(record) if self.url_of else None
+        return format_html('<a href="{}">{}</a>', url, content) if url else content
 
 
 class CountColumn(ReportColumn):

@@ -12,7 +12,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -68,12 +68,23 @@ def unit_dashboard(request, unit_code):
     return render(request, "reports/unit_dashboard.html", context)
 
 
+def dashboard_url(code: str, query: str = "") -> str | None:
+    """The address of a unit's dashboard, or None for a code that cannot be in one (units.W001)."""
+    try:
+        url = reverse("reports:unit_dashboard", args=[code])
+    except NoReverseMatch:
+        return None
+    return f"{url}?{query}" if query else url
+
+
 @login_required
 def my_dashboard(request):
     """The unit head's own dashboard; district staff have no unit and go to the overview."""
     unit = home_unit(request.user)
     if unit is not None:
-        url = reverse("reports:unit_dashboard", kwargs={"unit_code": unit.code})
+        url = dashboard_url(unit.code)
+        if url is None:
+            raise Http404(_("Không tìm thấy đơn vị."))
     elif sees_all_units(request.user):
         url = reverse("reports:overview")
     else:
@@ -144,7 +155,7 @@ class OverviewView(LoginRequiredMixin, tables.SingleTableMixin, FilterView):
         if not self.report:
             return {"extra_columns": []}
         query = period_query(self.report.period)
-        links = {"name": lambda record: reverse("reports:unit_dashboard", args=[record["code"]]) + "?" + query}
+        links = {"name": lambda record: dashboard_url(record["code"], query)}
         return {
             "extra_columns": table_columns(self.report.columns, links=links),
             "attrs": {"class": "data-table data-table--overview", "aria-labelledby": "units-heading"},

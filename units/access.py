@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .models import Unit
+from .rules import is_code
 
 
 def can_enter_counts(user, unit: Unit) -> bool:
@@ -24,8 +25,11 @@ def get_unit_for_user(user, code: str, *, for_edit: bool = False) -> tuple[Unit,
     """The unit with that code and whether this person may edit its counts.
 
     A unit the person may not see answers 404, exactly as a unit that does not exist;
-    a unit they may see but not edit answers 403 when `for_edit` is asked.
+    a unit they may see but not edit answers 403 when `for_edit` is asked. A string that cannot be
+    a code (a NUL byte, a slash: nothing a database should be sent) is a unit that does not exist.
     """
+    if not is_code(code):
+        raise Http404(_("Không tìm thấy đơn vị."))
     try:
         unit = Unit.objects.visible_to(user).select_related("district").get(code=code)
     except Unit.DoesNotExist:

@@ -8,6 +8,7 @@ class UnitsConfig(AppConfig):
     verbose_name = _("Đơn vị và người dùng")
 
     def ready(self):
+        from . import checks  # noqa: F401 (registers the system checks)
         from .roles import ensure_role_groups
 
         post_migrate.connect(ensure_role_groups, sender=self)

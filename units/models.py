@@ -3,9 +3,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .rules import validate_code
+
 
 class District(models.Model):
-    code = models.CharField(_("mã"), max_length=20, unique=True)
+    code = models.CharField(_("mã"), max_length=20, unique=True, validators=[validate_code])
     name = models.CharField(_("tên"), max_length=200)
     province = models.CharField(_("tỉnh"), max_length=200)
 
@@ -56,7 +58,7 @@ class UnitQuerySet(models.QuerySet):
 
 class Unit(models.Model):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="units", verbose_name=_("huyện"))
-    code = models.CharField(_("mã đơn vị"), max_length=32, unique=True)
+    code = models.CharField(_("mã đơn vị"), max_length=32, unique=True, validators=[validate_code])
     name = models.CharField(_("tên đơn vị"), max_length=200)
     kind = models.CharField(_("loại đơn vị"), max_length=20, choices=UnitKind.choices)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)

@@ -1,0 +1,25 @@
+"""Rules about administrations and units, as pure functions (no database, no request)."""
+
+import re
+
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+# A district's or unit's code: what the GSO codes (18229), the department codes (440.TCKH) and
+# the synthetic ones (S1-001) are made of. A code appears in addresses (/units/18229/) and
+# spreadsheets, so nothing that would change their meaning (a slash, a space, a NUL) is allowed.
+CODE_CHARACTERS = "A-Za-z0-9._-"
+CODE_PATTERN = re.compile(rf"[{CODE_CHARACTERS}]+")
+MAX_CODE_LENGTH = 32
+
+
+def is_code(text) -> bool:
+    """Whether `text` can be a district's or unit's code (letters, digits, ".", "-", "_")."""
+    return isinstance(text, str) and len(text) <= MAX_CODE_LENGTH and CODE_PATTERN.fullmatch(text) is not None
+
+
+validate_code = RegexValidator(
+    regex=rf"\A[{CODE_CHARACTERS}]+\Z",
+    message=_("Mã chỉ gồm chữ cái không dấu, chữ số và các dấu “.”, “-”, “_” (không có dấu cách hay “/”)."),
+    code="invalid_code",
+)
