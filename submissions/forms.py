@@ -14,7 +14,8 @@ from units.models import Unit
 from .grid import GridRow
 from .locks import future_message, is_future, lock_for, lock_message
 from .models import DossierCount
-from .services import MAX_COUNT
+from .services import MAX_COUNT, stale_message
+from .versions import month_version
 
 WHOLE_NUMBER = re.compile(r"[0-9]+")
 NEGATIVE_NUMBER = re.compile(r"-\s*[0-9]+([.,][0-9]*)?")
@@ -133,11 +134,21 @@ class LockForm(forms.Form):
 
 
 class DossierCountAdminForm(forms.ModelForm):
-    """The admin's form: a count of a locked month (or moved into one) is refused with the lock's message."""
+    """The admin's form: a count of a locked month (or moved into one) is refused with the lock's
+    message, and a change made from a page older than the month's last save is refused as the
+    grid refuses it (the month's version travels with the page)."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     class Meta:
         model = DossierCount
         fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            instance = self.instance
+            self.fields["version"].initial = month_version(instance.unit_id, instance.year, instance.month)
 
     def clean(self):
         cleaned = super().clean()
@@ -161,4 +172,8 @@ class DossierCountAdminForm(forms.ModelForm):
             lock = lock_for(district_id, lock_year, lock_month)
             if lock is not None:
                 raise ValidationError(lock_message(lock, month=lock_month))
+        if self.instance.pk:
+            key = (self.instance.unit_id, self.instance.year, self.instance.month)
+            if cleaned.get("version") != month_version(*key):
+                raise ValidationError(stale_message(*key))
         return cleaned

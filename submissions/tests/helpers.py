@@ -72,3 +72,13 @@ def database_state():
 def read_xlsx(content: bytes):
     workbook = load_workbook(io.BytesIO(content))
     return workbook, workbook.worksheets[0]
+
+
+def admin_change(client, count, **values):
+    """Change a count in the admin as a browser does: open its page, then send the form with the
+    month's version that the page carried."""
+    from django.urls import reverse
+
+    url = reverse("admin:submissions_dossiercount_change", args=[count.pk])
+    version = client.get(url).context["adminform"].form["version"].value()
+    return client.post(url, {**values, "version": version})

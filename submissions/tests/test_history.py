@@ -11,7 +11,7 @@ from django.urls import reverse
 from submissions.importing import COLUMNS
 from submissions.models import DossierCount
 
-from .helpers import commune_procedures, save_grid
+from .helpers import admin_change, commune_procedures, save_grid
 from .test_import import confirm, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +40,9 @@ def test_the_history_shows_who_when_old_and_new_and_how_for_every_way_in(
     path.write_text(f"unit_code,unit_name,procedure_code,procedure_name,year,month,total,online\n{commune_a.code},,{third.code},,2020,9,3,0\n")
     call_command("import_counts", str(path), stdout=io.StringIO())
     count = DossierCount.objects.create(unit=commune_a, procedure=fourth, year=2020, month=9, total=1, online=0)
-    client_for(administrator).post(
-        reverse("admin:submissions_dossiercount_change", args=[count.pk]),
-        {"unit": commune_a.pk, "procedure": fourth.pk, "year": 2020, "month": 9, "total": 2, "online": 1},
+    admin_change(
+        client_for(administrator), count,
+        **{"unit": commune_a.pk, "procedure": fourth.pk, "year": 2020, "month": 9, "total": 2, "online": 1},
     )
 
     response = client_for(hoa).get(history_url(commune_a))

@@ -13,7 +13,7 @@ from submissions.locks import lock_for, lock_message
 from submissions.models import CountLock, DossierCount
 from submissions.services import lock_period
 
-from .helpers import commune_procedures, counts_of, database_state, grid_url, open_grid, fill
+from .helpers import admin_change, commune_procedures, counts_of, database_state, grid_url, open_grid, fill
 
 pytestmark = pytest.mark.django_db
 
@@ -183,8 +183,7 @@ def test_the_admin_refuses_to_change_a_locked_count(client_for, administrator, n
     count = DossierCount.objects.create(unit=commune_a, procedure=procedure, year=2020, month=9, total=5, online=1)
     lock_period(district=commune_a.district, year=2020, month=9, user=nam)
     client = client_for(administrator)
-    url = reverse("admin:submissions_dossiercount_change", args=[count.pk])
-    response = client.post(url, {
+    response = admin_change(client, count, **{
         "unit": commune_a.pk, "procedure": procedure.pk, "year": 2020, "month": 9, "total": 9, "online": 2,
     })
     assert response.status_code == 200
@@ -203,9 +202,9 @@ def test_the_admin_refuses_to_change_a_locked_count(client_for, administrator, n
 def test_the_admin_may_change_an_open_month_and_it_is_recorded(client_for, administrator, commune_a):
     procedure = commune_procedures(1)[0]
     count = DossierCount.objects.create(unit=commune_a, procedure=procedure, year=2020, month=9, total=5, online=1)
-    response = client_for(administrator).post(
-        reverse("admin:submissions_dossiercount_change", args=[count.pk]),
-        {"unit": commune_a.pk, "procedure": procedure.pk, "year": 2020, "month": 9, "total": 9, "online": 2},
+    response = admin_change(
+        client_for(administrator), count,
+        **{"unit": commune_a.pk, "procedure": procedure.pk, "year": 2020, "month": 9, "total": 9, "online": 2},
     )
     assert response.status_code == 302
     record = DossierCount.history.filter(id=count.pk).latest("history_id")
@@ -233,10 +232,13 @@ def test_the_admin_checks_the_lock_while_holding_the_units_row(client_for, admin
     procedure = commune_procedures(1)[0]
     count = DossierCount.objects.create(unit=commune_a, procedure=procedure, year=2020, month=9, total=5, online=1)
     client = client_for(administrator)
+    url = reverse("admin:submissions_dossiercount_change", args=[count.pk])
+    version = client.get(url).context["adminform"].form["version"].value()
     with CaptureQueriesContext(connection) as captured:
         response = client.post(
-            reverse("admin:submissions_dossiercount_change", args=[count.pk]),
-            {"unit": commune_a.pk, "procedure": procedure.pk, "year": 2020, "month": 9, "total": 9, "online": 2},
+            url,
+            {"unit": commune_a.pk, "procedure": procedure.pk, "year": 2020, "month": 9, "total": 9, "online": 2,
+             "version": version},
         )
     assert response.status_code == 302
     statements = [query["sql"] for query in captured.captured_queries]

@@ -13,7 +13,7 @@ from submissions.services import StaleCounts, save_month
 from submissions.versions import month_version
 from units.roles import Role
 
-from .helpers import commune_procedures, counts_of, database_state, fill, grid_url, open_grid
+from .helpers import admin_change, commune_procedures, counts_of, database_state, fill, grid_url, open_grid
 
 pytestmark = pytest.mark.django_db
 
@@ -90,9 +90,9 @@ def test_a_change_from_the_admin_also_refuses_a_stale_grid(hoa_and_binh, client_
     first = commune_procedures(1)[0]
     count = DossierCount.objects.create(unit=commune_a, procedure=first, year=2020, month=9, total=5, online=1)
     data, rows = open_grid(hoa_client, commune_a)
-    client_for(administrator).post(
-        reverse("admin:submissions_dossiercount_change", args=[count.pk]),
-        {"unit": commune_a.pk, "procedure": first.pk, "year": 2020, "month": 9, "total": 6, "online": 1},
+    admin_change(
+        client_for(administrator), count,
+        **{"unit": commune_a.pk, "procedure": first.pk, "year": 2020, "month": 9, "total": 6, "online": 1},
     )
     response = hoa_client.post(grid_url(commune_a), fill(data, rows, {first.code: (8, 1)}))
     assert response.status_code == 409
@@ -149,3 +149,26 @@ def test_two_concurrent_saves_of_the_same_version_one_wins_whole(reference):
     saved = set(DossierCount.objects.filter(unit=commune, year=2020, month=9).values_list("total", "online"))
     assert saved == {(winner_total, 1)}
     assert DossierCount.objects.filter(unit=commune, year=2020, month=9).count() == len(procedures)
+
+
+def test_the_admin_refuses_a_change_made_from_a_page_older_than_a_grid_save(hoa_and_binh, client_for, administrator, commune_a):
+    """The administrator opens the count; meanwhile Hoa saves the month in the grid; the
+    administrator's save is refused with who changed it, and Hoa's numbers stay."""
+    (_hoa, hoa_client), _binh = hoa_and_binh
+    first = commune_procedures(1)[0]
+    count = DossierCount.objects.create(unit=commune_a, procedure=first, year=2020, month=9, total=5, online=1)
+    admin = client_for(administrator)
+    url = reverse("admin:submissions_dossiercount_change", args=[count.pk])
+    version = admin.get(url).context["adminform"].form["version"].value()
+    data, rows = open_grid(hoa_client, commune_a)
+    assert hoa_client.post(grid_url(commune_a), fill(data, rows, {first.code: (8, 3)})).status_code == 302
+    response = admin.post(url, {"unit": commune_a.pk, "procedure": first.pk, "year": 2020, "month": 9,
+                                "total": 6, "online": 1, "version": version})
+    assert response.status_code == 200
+    assert "Số liệu đã được Nguyễn Thị Hoa thay đổi lúc" in response.content.decode()
+    assert counts_of(commune_a) == {first.code: (8, 3)}
+    # A form without the version (not from the page) is refused too.
+    response = admin.post(url, {"unit": commune_a.pk, "procedure": first.pk, "year": 2020, "month": 9,
+                                "total": 6, "online": 1})
+    assert response.status_code == 200
+    assert counts_of(commune_a) == {first.code: (8, 3)}
