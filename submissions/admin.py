@@ -9,6 +9,7 @@ from .forms import DossierCountAdminForm
 from .locks import lock_for
 from .catalog import GuardsLockedFigures, procedure_change_error
 from .models import ChangeReason, CountLock, DossierCount, EmptyMonth, Procedure
+from .services import CountsRefused, check_empty_month, record_empty_month, remove_empty_month
 
 
 class ProcedureAdminForm(GuardsLockedFigures, forms.ModelForm):
@@ -81,9 +82,53 @@ class CountLockAdmin(SimpleHistoryAdmin):
         return False  # unlocking too goes through the entry page or `manage.py unlock`
 
 
+class EmptyMonthAdminForm(forms.ModelForm):
+    """Adding "entered without dossiers" checks what the service checks, and holds the unit's row
+    from there (the admin validates and saves in one transaction): the save cannot then be refused."""
+
+    class Meta:
+        model = EmptyMonth
+        fields = ["unit", "year", "month"]
+
+    def clean(self):
+        cleaned = super().clean()
+        unit, year, month = cleaned.get("unit"), cleaned.get("year"), cleaned.get("month")
+        if unit is not None and year and month:
+            try:
+                check_empty_month(unit=unit, year=year, month=month)
+            except CountsRefused as refused:
+                raise forms.ValidationError(refused.message) from None
+        return cleaned
+
+
 @admin.register(EmptyMonth)
-class EmptyMonthAdmin(admin.ModelAdmin):
+class EmptyMonthAdmin(SimpleHistoryAdmin):
+    """Months recorded as entered without dossiers: added and taken back through the services,
+    so a locked month refuses both and each is in the history."""
+
+    form = EmptyMonthAdminForm
     list_display = ["unit", "year", "month", "confirmed_by", "confirmed_at"]
     list_filter = ["year", "month", "unit__kind"]
     search_fields = ["unit__code", "unit__name"]
     list_select_related = ["unit", "confirmed_by"]
+    autocomplete_fields = ["unit"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a month is added or taken back, never moved to another month
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # one by one, each checked against the locks
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and lock_for(obj.unit.district_id, obj.year, obj.month) is not None:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        saved = record_empty_month(unit=obj.unit, year=obj.year, month=obj.month, user=request.user)
+        obj.pk, obj.confirmed_by, obj.confirmed_at = saved.pk, saved.confirmed_by, saved.confirmed_at
+
+    def delete_model(self, request, obj):
+        remove_empty_month(empty_month=obj, user=request.user)

@@ -287,6 +287,8 @@ class EmptyMonth(models.Model):
     )
     confirmed_at = models.DateTimeField(_("xác nhận lúc"))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("tháng không phát sinh hồ sơ")
         verbose_name_plural = _("tháng không phát sinh hồ sơ")

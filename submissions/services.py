@@ -238,15 +238,14 @@ def save_month(
     Queries (at most eight): lock the unit row; the month's lock; the month's version; then
     `_write` (existing rows, insert, its history, update, its history).
     Raises MonthInFuture, MonthLocked, StaleCounts (somebody saved since `version` was read)
-    or InvalidCounts; nothing is written then.
+    or InvalidCounts (also for a month without any procedure to report: nothing to confirm);
+    nothing is written then.
     """
-    if is_future(year, month):
-        raise MonthInFuture(future_message(year, month))
-    # Serialises every writer of this unit, including the first insert of a month (no rows to lock yet).
-    Unit.objects.select_for_update().only("pk").get(pk=unit.pk)
-    lock = lock_for(unit.district_id, year, month)
-    if lock is not None:
-        raise MonthLocked(lock_message(lock, month=month))
+    if not values:
+        raise InvalidCounts(nothing_to_report_message(unit, year))
+    # Holding the unit's row serialises every writer of this unit, including the first insert of a
+    # month (no rows to lock yet).
+    _month_writable(unit, year, month)
     if month_version(unit.pk, year, month) != version:
         raise StaleCounts(stale_message(unit.pk, year, month))
     entries = [Entry(unit, procedure, year, month, total, online) for procedure, (total, online) in values.items()]
@@ -256,13 +255,22 @@ def save_month(
             raise InvalidCounts(message)
     changes = _write(entries, user=user, reason=reason)
     if not changes:
-        _confirm_empty_months({(unit.pk, year, month)}, user=user)
+        _confirm_empty_months({(unit.pk, year, month)}, user=user, reason=reason)
     return changes
 
 
-def _confirm_empty_months(keys: set[tuple[int, int, int]], *, user) -> None:
+def nothing_to_report_message(unit: Unit, year: int) -> str:
+    return _("%(unit)s không có thủ tục mức độ 3, 4 nào để nhập số liệu trong năm %(year)s.") % {
+        "unit": unit.name,
+        "year": year,
+    }
+
+
+def _confirm_empty_months(keys: set[tuple[int, int, int]], *, user, reason: str) -> None:
     """Record the unit-months among `keys` that were saved with no dossier at all, so the
-    completeness matrix shows them as entered. Two queries, whatever the number of keys."""
+    completeness matrix shows them as entered, with their history (who confirmed, when, how).
+    Three queries and the history's, whatever the number of keys; only months that have a
+    procedure to report reach here (save_month refuses the others, an import's rows name one)."""
     unit_ids = {unit_id for unit_id, _year, _month in keys}
     with_rows = set(
         DossierCount.objects.filter(
@@ -272,12 +280,75 @@ def _confirm_empty_months(keys: set[tuple[int, int, int]], *, user) -> None:
         .distinct()
     )
     empty = sorted(keys - with_rows)
-    if empty:
-        confirmer = user if getattr(user, "pk", None) else None
-        EmptyMonth.objects.bulk_create(
-            [EmptyMonth(unit_id=u, year=y, month=m, confirmed_by=confirmer, confirmed_at=timezone.now()) for u, y, m in empty],
-            update_conflicts=True, unique_fields=["unit", "year", "month"], update_fields=["confirmed_by", "confirmed_at"],
+    if not empty:
+        return
+    confirmer = user if getattr(user, "pk", None) else None
+    now = timezone.now()
+    recorded = {
+        (row.unit_id, row.year, row.month): row
+        for row in EmptyMonth.objects.select_for_update().filter(
+            unit_id__in={u for u, _y, _m in empty}, year__in={y for _u, y, _m in empty}, month__in={m for _u, _y, m in empty}
         )
+    }
+    new = [
+        EmptyMonth(unit_id=u, year=y, month=m, confirmed_by=confirmer, confirmed_at=now)
+        for u, y, m in empty
+        if (u, y, m) not in recorded
+    ]
+    again = [recorded[key] for key in empty if key in recorded]
+    if new:
+        bulk_create_with_history(
+            new, EmptyMonth, default_user=confirmer, default_change_reason=reason, default_date=now,
+        )
+    if again:
+        for row in again:
+            row.confirmed_by, row.confirmed_at = confirmer, now
+        EmptyMonth.objects.bulk_update(again, ["confirmed_by", "confirmed_at"])
+        EmptyMonth.history.bulk_history_create(
+            again, update=True, default_user=confirmer, default_change_reason=reason, default_date=now,
+        )
+
+
+def _month_writable(unit: Unit, year: int, month: int) -> None:
+    """Hold the unit's row (as every writer of its counts does), then refuse a future or locked month."""
+    if is_future(year, month):
+        raise MonthInFuture(future_message(year, month))
+    Unit.objects.select_for_update().only("pk").get(pk=unit.pk)
+    lock = lock_for(unit.district_id, year, month)
+    if lock is not None:
+        raise MonthLocked(lock_message(lock, month=month))
+
+
+def check_empty_month(*, unit: Unit, year: int, month: int) -> None:
+    """Raise CountsRefused unless this unit-month may be recorded as entered without dossiers: not
+    future nor locked, a procedure to report that year, no counts. Holds the unit's row until the
+    transaction ends, so a form that calls it first leaves nothing for the service to refuse."""
+    _month_writable(unit, year, month)
+    if not Procedure.objects.for_entry(unit, year).exists():
+        raise InvalidCounts(nothing_to_report_message(unit, year))
+    if DossierCount.objects.filter(unit=unit, year=year, month=month).exists():
+        raise InvalidCounts(
+            _("%(period)s của %(unit)s đã có số liệu, không thể ghi là không phát sinh hồ sơ.")
+            % {"period": period_label(year, month), "unit": unit.name}
+        )
+
+
+@transaction.atomic
+def record_empty_month(*, unit: Unit, year: int, month: int, user, reason: str = ChangeReason.ADMIN) -> EmptyMonth:
+    """Record a unit-month as entered without dossiers (the admin's "add"), as saving its empty
+    grid does; refused as `check_empty_month` says."""
+    check_empty_month(unit=unit, year=year, month=month)
+    _confirm_empty_months({(unit.pk, year, month)}, user=user, reason=reason)
+    return EmptyMonth.objects.get(unit=unit, year=year, month=month)
+
+
+@transaction.atomic
+def remove_empty_month(*, empty_month: EmptyMonth, user, reason: str = ChangeReason.ADMIN) -> None:
+    """Take back "entered without dossiers" (the month is missing again); refused once locked."""
+    _month_writable(empty_month.unit, empty_month.year, empty_month.month)
+    empty_month._history_user = user if getattr(user, "pk", None) else None
+    empty_month._change_reason = reason
+    empty_month.delete()
 
 
 @transaction.atomic
@@ -313,7 +384,7 @@ def apply_counts(
         if message:
             raise InvalidCounts(message)
     changes = _write(entries, user=user, reason=reason)
-    _confirm_empty_months(keys, user=user)
+    _confirm_empty_months(keys, user=user, reason=reason)
     return changes
 
 
