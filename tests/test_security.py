@@ -136,3 +136,34 @@ def test_a_malformed_setting_stops_start_up_loudly():
     result = run_manage("check", DEBUG="perhaps")
     assert result.returncode != 0
     assert "DEBUG must be true or false" in result.stderr
+
+
+def test_the_current_password_on_the_password_page_is_throttled_like_the_login(client_for, staff):
+    from axes.models import AccessAttempt
+
+    client = client_for(staff)
+    page = reverse("password_change")
+    for _ in range(5):
+        response = client.post(page, {"old_password": "doan-sai", "new_password1": "Moi-mat-khau-2021", "new_password2": "Moi-mat-khau-2021"})
+        assert response.status_code in (200, 429)
+    assert AccessAttempt.objects.filter(username="staff").exists()
+    right = client.post(page, {"old_password": "Mat-khau-thu-nghiem-1", "new_password1": "Moi-mat-khau-2021", "new_password2": "Moi-mat-khau-2021"})
+    assert right.status_code == 429
+    assert "Tạm khóa đăng nhập" in right.content.decode()
+    staff.refresh_from_db()
+    assert staff.check_password("Mat-khau-thu-nghiem-1")
+
+
+def test_the_password_page_still_changes_the_password_with_the_right_current_one(client_for, staff):
+    client = client_for(staff)
+    response = client.post(reverse("password_change"), {
+        "old_password": "Mat-khau-thu-nghiem-1", "new_password1": "Moi-mat-khau-2021", "new_password2": "Moi-mat-khau-2021",
+    })
+    assert response.status_code == 302
+    staff.refresh_from_db()
+    assert staff.check_password("Moi-mat-khau-2021")
+    wrong = client.post(reverse("password_change"), {
+        "old_password": "doan-sai", "new_password1": "Khac-mat-khau-2022", "new_password2": "Khac-mat-khau-2022",
+    })
+    assert wrong.status_code == 200
+    assert "Mật khẩu cũ không chính xác" in wrong.content.decode()

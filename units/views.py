@@ -1,8 +1,10 @@
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordChangeView
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
 from .access import home_unit
+from .forms import PortalPasswordChangeForm
 from .models import Unit
 from .roles import Role, role_of
 
@@ -37,3 +39,12 @@ def home(request):
         return redirect(target)
     units = Unit.objects.visible_to(request.user).active().select_related("district")
     return render(request, "units/home.html", {"units": units, "role": role}, status=200 if role else 403)
+
+
+class PortalPasswordChangeView(PasswordChangeView):
+    """Django's password change, with the current password throttled like the login."""
+
+    form_class = PortalPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
