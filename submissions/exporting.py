@@ -114,8 +114,9 @@ def write_xlsx(rows, stream) -> None:
     workbook.save(stream)
 
 
-def _neutral(value):
-    """A text cell that a spreadsheet program would run as a formula gets a leading apostrophe."""
+def formula_safe(value):
+    """A text cell that a spreadsheet program would run as a formula gets a leading apostrophe
+    (every CSV the portal writes goes through this)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return "" if value is None else value
@@ -127,4 +128,4 @@ def write_csv(rows, stream) -> None:
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for values in rows:
-        writer.writerow([_neutral(value) for value in values])
+        writer.writerow([formula_safe(value) for value in values])

@@ -114,6 +114,17 @@ def test_csv_has_one_row_per_unit_and_rule(demo):
     assert rows[0]["unit_code"] == "18229" and rows[0]["rule"] == "C1"
 
 
+@pytest.mark.parametrize("extra", [[], ["--all-districts"]])
+def test_csv_keeps_a_unit_name_that_looks_like_a_formula_as_text(reference, extra):
+    Unit.objects.filter(code="18229").update(name='=HYPERLINK("http://x.example","Bấm vào")')
+    Unit.objects.filter(code="18259").update(name="+1-2")
+    output = run_progress("--year", "2020", "--through", "9", "--format", "csv", *extra)
+    names = {row["unit_code"]: row["unit_name"] for row in csv.DictReader(io.StringIO(output))}
+    assert names["18229"] == "'=HYPERLINK(\"http://x.example\",\"Bấm vào\")"
+    assert names["18259"] == "'+1-2"
+    assert names["18241"] == "Xã Tùng Châu"
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

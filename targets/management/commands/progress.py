@@ -3,11 +3,18 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from submissions.exporting import formula_safe
 from targets.formatting import format_rate_of
 from targets.cli import add_period_arguments, policies_of_year, policy_from_options
 from targets.progress import (
     CSV_COLUMNS, compute_progress, compute_progress_many, progress_document, progress_rows, province_document,
 )
+
+
+def formula_safe_rows(rows):
+    """CSV rows whose text a spreadsheet program would run as a formula (a unit named "=…") is kept as text."""
+    for row in rows:
+        yield {key: formula_safe(value) for key, value in row.items()}
 
 
 class Command(BaseCommand):
@@ -31,7 +38,7 @@ class Command(BaseCommand):
         elif format == "csv":
             writer = csv.DictWriter(self.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
             writer.writeheader()
-            writer.writerows(progress_rows(progress))
+            writer.writerows(formula_safe_rows(progress_rows(progress)))
         else:
             self.write_table(progress)
 
@@ -45,7 +52,7 @@ class Command(BaseCommand):
             writer.writeheader()
             for progress in progresses:
                 code = progress.policy.district.code
-                writer.writerows({"district_code": code, **row} for row in progress_rows(progress))
+                writer.writerows(formula_safe_rows({"district_code": code, **row} for row in progress_rows(progress)))
         else:
             for index, progress in enumerate(progresses):
                 if index:
