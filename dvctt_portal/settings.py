@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "units.middleware.PortalLocaleMiddleware",
+    "units.middleware.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -120,6 +121,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "units.middleware.ContentSecurityPolicyMiddleware",
+    "units.middleware.PrivateResponsesMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -223,6 +225,13 @@ if PRODUCTION:
 
 # Spreadsheet uploads: anything larger is refused before it is parsed.
 DVCTT_MAX_UPLOAD_BYTES = env_int("DVCTT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+# A whole request body: the largest upload and its form. Larger ones are answered 413 before any
+# of the body is read (units.middleware.RequestBodyLimitMiddleware); an upload within the limit
+# stays in memory, never in a temporary file.
+DVCTT_MAX_REQUEST_BYTES = DVCTT_MAX_UPLOAD_BYTES + 256 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = DVCTT_MAX_REQUEST_BYTES
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # a form's fields without its files (the grid is ~20 KB)
+CSRF_FAILURE_VIEW = "units.views.csrf_failure"
 # Whether unit heads may enter their own unit's counts (off: they see their grid read-only).
 DVCTT_UNIT_HEADS_MAY_ENTER = env_bool("DVCTT_UNIT_HEADS_MAY_ENTER", False)
 

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -128,7 +129,7 @@ def _grid_context(request, grid, form, can_edit, conflict="", both_changed=(), u
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def entry_grid(request, unit_code: str, year: int, month: int):
     """The counts of one unit-month: one row per procedure, saved all together."""
     _valid_month(year, month)
@@ -247,7 +248,7 @@ def template_download(request, year: int, month: int, extension: str):
     else:
         response = HttpResponse(content_type=exporting.CSV_CONTENT_TYPE)
         exporting.write_csv(rows, response)
-    response["Content-Disposition"] = f'attachment; filename="{exporting.filename_for(year, month, unit, extension)}"'
+    response["Content-Disposition"] = content_disposition_header(True, exporting.filename_for(year, month, unit, extension))
     return response
 
 
@@ -279,7 +280,7 @@ def _require_import(user):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def import_upload(request):
     """Upload a filled template; the answer is a preview: the counts of changes, the first ones, every error."""
     _require_import(request.user)

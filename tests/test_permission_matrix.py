@@ -121,9 +121,16 @@ def test_each_person_gets_the_expected_answer_from_every_url(client, people, rol
         client.force_login(people[role])
     for name, (kwargs, query, get_expected, post_expected) in MATRIX.items():
         url = reverse(name, kwargs=kwargs or None) + query
-        got = answer(client.get(url))
+        response = client.get(url)
+        got = answer(response)
         if got != get_expected[role]:
             wrong.append(f"GET {url}: {got}, expected {get_expected[role]}")
+        cache = response.get("Cache-Control", "")
+        if "private" not in cache or "no-store" not in cache:
+            wrong.append(f"GET {url}: Cache-Control {cache!r}")
+        got = answer(client.head(url))  # wherever GET answers, HEAD answers the same
+        if got != get_expected[role]:
+            wrong.append(f"HEAD {url}: {got}, expected {get_expected[role]}")
         if post_expected is not None and name != "logout":  # logout is checked last
             got = answer(client.post(url, POST_BODIES.get(name, {})))
             if got != post_expected[role]:

@@ -167,3 +167,47 @@ def test_the_password_page_still_changes_the_password_with_the_right_current_one
     })
     assert wrong.status_code == 200
     assert "Mật khẩu cũ không chính xác" in wrong.content.decode()
+
+
+def test_a_request_body_over_the_limit_is_refused_before_it_is_read(client_for, staff):
+    client = client_for(staff)
+    declared = settings.DVCTT_MAX_REQUEST_BYTES + 1
+    # The body declares more than it holds: reading it would fail, so a 413 proves nothing was read.
+    response = client.post(
+        reverse("submissions:import_upload"), data=b"x" * 10, content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(declared),
+    )
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert "Dữ liệu gửi lên quá lớn" in html and "tối đa 5 MB" in html
+    assert '<header class="site-header">' in html  # the portal's own layout
+
+
+def test_an_upload_within_the_limit_stays_in_memory():
+    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE >= settings.DVCTT_MAX_REQUEST_BYTES > settings.DVCTT_MAX_UPLOAD_BYTES
+
+
+def test_a_form_sent_without_its_security_token_gets_a_vietnamese_page_in_the_portals_layout(staff):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "staff", "password": "Mat-khau-thu-nghiem-1"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Trang đã cũ, hãy gửi lại" in html and "chưa được lưu" in html
+    assert "Forbidden" not in html and "CSRF" not in html
+    assert '<header class="site-header">' in html
+
+
+def test_download_names_are_escaped_as_rfc_6266_says():
+    from reports.views import xlsx_response
+
+    response = xlsx_response(b"", 'Báo cáo "2020".xlsx')
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''B%C3%A1o%20c%C3%A1o%20%222020%22.xlsx"
+    assert xlsx_response(b"", "bang-diem-2020.xlsx")["Content-Disposition"] == 'attachment; filename="bang-diem-2020.xlsx"'
+
+
+def test_exports_are_never_cached(client_for, home_affairs):
+    response = client_for(home_affairs).get(reverse("reports:year_end_xlsx", args=[2020]))
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]

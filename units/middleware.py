@@ -1,6 +1,7 @@
 from django.conf import settings
+from django.shortcuts import render
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
 class ContentSecurityPolicyMiddleware:
@@ -37,4 +38,41 @@ class PortalLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuses a request whose declared body is larger than DVCTT_MAX_REQUEST_BYTES before any of
+    it is read (413, in Vietnamese), so an oversized upload reaches neither memory nor disk. The
+    proxy in front should refuse it even earlier (nginx `client_max_body_size`, see the README)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.DVCTT_MAX_REQUEST_BYTES
+        if length > limit:
+            request._body = b""  # nothing of the body is read, even by the CSRF check of the page below
+            context = {"limit": f"{limit / (1024 * 1024):.0f}"}
+            response = render(request, "413.html", context, status=413)
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
+
+
+class PrivateResponsesMiddleware:
+    """`Cache-Control: private, no-store` on every page and file the portal makes (static files are
+    served before this and stay cacheable): counts, names and scores are never kept by a proxy or
+    left in a shared computer's browser cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_cache_control(response, private=True, no_store=True)
         return response

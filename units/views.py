@@ -48,3 +48,9 @@ class PortalPasswordChangeView(PasswordChangeView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without the page's security token (an old page, an expired session, cookies
+    blocked): explained in Vietnamese, in the portal's layout (settings.CSRF_FAILURE_VIEW)."""
+    return render(request, "403_csrf.html", status=403)
