@@ -183,6 +183,31 @@ def test_a_request_body_over_the_limit_is_refused_before_it_is_read(client_for, 
     assert '<header class="site-header">' in html  # the portal's own layout
 
 
+def test_the_413_answer_is_valid_wsgi_through_a_real_server_handler(staff):
+    """What gunicorn or runserver would send: no hop-by-hop header (wsgiref's validator checks)."""
+    import io
+    from wsgiref.validate import validator
+
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import Client, RequestFactory
+
+    client = Client()
+    client.force_login(staff)
+    environ = RequestFactory().post(reverse("submissions:import_upload")).environ
+    environ.update({
+        "CONTENT_LENGTH": str(settings.DVCTT_MAX_REQUEST_BYTES + 1), "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": io.StringIO(), "HTTP_COOKIE": f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}",
+        "wsgi.version": (1, 0), "wsgi.multithread": False, "wsgi.multiprocess": False, "wsgi.run_once": False,
+    })
+    statuses = []
+    body = validator(WSGIHandler())(environ, lambda status, headers, exc_info=None: statuses.append((status, headers)) or (lambda data: None))
+    content = b"".join(body).decode()
+    body.close()
+    assert statuses[0][0].startswith("413")
+    assert "Dữ liệu gửi lên quá lớn" in content
+    assert "Đăng xuất" in content  # the person's own header: they are still signed in
+
+
 def test_an_upload_within_the_limit_stays_in_memory():
     assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE >= settings.DVCTT_MAX_REQUEST_BYTES > settings.DVCTT_MAX_UPLOAD_BYTES
 

@@ -58,9 +58,7 @@ class RequestBodyLimitMiddleware:
         if length > limit:
             request._body = b""  # nothing of the body is read, even by the CSRF check of the page below
             context = {"limit": f"{limit / (1024 * 1024):.0f}"}
-            response = render(request, "413.html", context, status=413)
-            response["Connection"] = "close"
-            return response
+            return render(request, "413.html", context, status=413)
         return self.get_response(request)
 
 

@@ -5,24 +5,16 @@ the portal writes its own) with one part replaced."""
 import io
 import zipfile
 
-from openpyxl import Workbook
-
 from submissions.importing import COLUMNS
+
+from .test_import import xlsx_bytes
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 
 
 def template(rows=(("18229", "Thị trấn Đức Thọ", "1.001", "Thủ tục", 2020, 9, 3, 1),)) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "SoLieu"
-    sheet.append(list(COLUMNS))
-    for row in rows:
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(rows)
 
 
 def with_parts(data: bytes, parts: dict[str, bytes]) -> bytes:
