@@ -5,7 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from units.models import District
 
 VIEW_ALL_UNITS = "units.view_all_units"
-EXPORT_SCORING = "submissions.export_scoring"
+EXPORT_SCORING = "targets.export_scoring"
 
 
 def sees_all_units(user) -> bool:

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from targets.arithmetic import Measure
-from targets.formatting import format_number
+from dvctt_portal.figures import format_number
 from targets.progress import MonthPoint
 
 from .wording import rate_text

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from targets.arithmetic import Measure, Status, count_threshold_by
-from targets.formatting import format_number
+from dvctt_portal.figures import format_number
 from targets.progress import (
     Progress,
     ProcedureLine,

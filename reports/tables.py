@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_tables2.utils import AttributeDict
 
-from targets.formatting import format_number
+from dvctt_portal.figures import format_number
 
 from .rows import Column, Rate
 from .wording import rate_text, status_label, target_text

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from targets.arithmetic import Measure, Status
-from targets.formatting import format_number, format_rate_of
+from dvctt_portal.figures import format_number, format_rate_of
 from targets.progress import STATUS_LABELS, RuleProgress, UnitProgress
 
 # Worst first: the order in which a unit's situation is summed up in one word.

@@ -7,7 +7,7 @@ from units.models import Unit
 
 from .forms import DossierCountAdminForm
 from .locks import lock_for
-from .catalog import GuardsLockedFigures, procedure_change_error
+from .catalog import GuardsLockedFigures, procedure_change_error, unit_change_error
 from .models import ChangeReason, CountLock, DossierCount, EmptyMonth, Procedure
 from .services import CountsRefused, check_empty_month, record_empty_month, remove_empty_month
 
@@ -28,6 +28,23 @@ class ProcedureAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name", "field"]
     list_select_related = ["department"]
     autocomplete_fields = ["department"]
+
+
+class UnitAdminForm(GuardsLockedFigures, forms.ModelForm):
+    change_error = staticmethod(unit_change_error)
+
+    class Meta:
+        model = Unit
+        fields = "__all__"
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    form = UnitAdminForm
+    list_display = ["code", "name", "kind", "district", "is_active", "first_year", "last_year", "sort_order"]
+    list_filter = ["district", "kind", "is_active", "last_year"]
+    search_fields = ["code", "name"]
+    list_select_related = ["district"]
 
 
 @admin.register(DossierCount)

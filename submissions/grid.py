@@ -13,7 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from targets.arithmetic import rate_percent
+from dvctt_portal.figures import rate_percent
 from units.models import Unit
 
 from .locks import LockIndex, is_future, lock_for

@@ -169,7 +169,6 @@ class DossierCount(models.Model):
         verbose_name_plural = _("số liệu hồ sơ")
         permissions = [
             ("lock_counts", _("Khóa, mở khóa số liệu theo năm, tháng")),
-            ("export_scoring", _("Tải bảng chấm điểm thi đua cuối năm")),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,7 +1,8 @@
 """The arithmetic of the quotas, exactly as DOMAIN.md states it: integers and fractions, no floats.
 
 Pure functions over whole numbers and Decimal; nothing here touches the database. This is the
-only place in the portal where a rate, a status or a shortfall is computed.
+only place in the portal where a status or a shortfall is computed; the percentage itself is
+dvctt_portal.figures.rate_percent, which the pages of every app also show.
 """
 
 from dataclasses import dataclass
@@ -9,6 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
 from math import ceil
+
+from dvctt_portal.figures import rate_percent  # noqa: F401 (the percentage every app shows; used below)
 
 TWO_PLACES = Decimal("0.01")
 
@@ -24,16 +27,6 @@ class Status(StrEnum):
 class Measure(StrEnum):
     COUNT = "count"
     RATE = "rate"
-
-
-def rate_percent(online: int, total: int, *, places: int = 2) -> Decimal | None:
-    """online ÷ total as a percentage rounded half-up, once, from the exact fraction, to `places`
-    decimals (2 in the published JSON, 1 on pages); None when total is 0."""
-    if total == 0:
-        return None
-    exact = Fraction(online * 100, total)
-    quantum = Decimal(1).scaleb(-places)
-    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def rate_fraction(online: int, total: int) -> Fraction | None:

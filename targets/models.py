@@ -23,6 +23,7 @@ class TargetPolicy(models.Model):
         verbose_name = _("chính sách chỉ tiêu")
         verbose_name_plural = _("chính sách chỉ tiêu")
         constraints = [models.UniqueConstraint(fields=["district", "year"], name="one_policy_per_district_year")]
+        permissions = [("export_scoring", _("Tải bảng chấm điểm thi đua cuối năm"))]
 
     def __str__(self):
         return f"{self.year} — {self.document_number}"

@@ -1,9 +1,10 @@
+"""The admin of districts and people. Units are administered from submissions/admin.py, the app
+that knows which of their edits would move a locked period's figures."""
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
-
-from submissions.catalog import GuardsLockedFigures, unit_change_error
 
 from .models import District, Person, Unit
 
@@ -12,23 +13,6 @@ from .models import District, Person, Unit
 class DistrictAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "province"]
     search_fields = ["code", "name", "province"]
-
-
-class UnitAdminForm(GuardsLockedFigures, forms.ModelForm):
-    change_error = staticmethod(unit_change_error)
-
-    class Meta:
-        model = Unit
-        fields = "__all__"
-
-
-@admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
-    form = UnitAdminForm
-    list_display = ["code", "name", "kind", "district", "is_active", "first_year", "last_year", "sort_order"]
-    list_filter = ["district", "kind", "is_active", "last_year"]
-    search_fields = ["code", "name"]
-    list_select_related = ["district"]
 
 
 class PersonInline(admin.StackedInline):

@@ -41,7 +41,7 @@ ROLE_PERMISSIONS = {
         "units.view_all_units",
         "submissions.view_dossiercount",
         "submissions.lock_counts",
-        "submissions.export_scoring",
+        "targets.export_scoring",
     ],
     Role.ADMIN: [],
 }

@@ -2,7 +2,7 @@
 
 from django import template
 
-from targets.formatting import format_number
+from dvctt_portal.figures import format_number
 
 from .. import wording
 

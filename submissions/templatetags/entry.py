@@ -1,13 +1,13 @@
 from django import template
 
-from targets.formatting import format_number, format_rate
+from dvctt_portal.figures import format_number, format_rate
 
 register = template.Library()
 
 
 @register.filter
 def rate(value):
-    """A rate computed by the server (targets.arithmetic.rate_percent), written 25,0 %."""
+    """A rate computed by the server (dvctt_portal.figures.rate_percent), written 25,0 %."""
     return format_rate(value)
 
 

@@ -149,7 +149,7 @@ def test_met_exactly_when_the_shortfall_is_zero(online, total_extra, percent):
 def test_pages_round_the_rate_once_from_the_exact_fraction():
     from django.utils import translation
 
-    from targets.formatting import format_rate_of
+    from dvctt_portal.figures import format_rate_of
 
     # 108 / 518 = 20.849 %: the two-decimal JSON rate is 20.85, but the page says 20,8 % like Excel's 0.0%
     assert rate_percent(108, 518) == Decimal("20.85")

@@ -1,10 +1,24 @@
-"""How figures are written for people: Vietnamese style, one decimal for rates (25,0 %)."""
+"""Figures for every app: the exact percentage of online dossiers, and how figures are written
+for people (Vietnamese style, one decimal for rates: 25,0 %).
+
+Imports no app of the portal, so every app may use it (tests/test_architecture.py); the quota
+arithmetic itself stays in targets/arithmetic.py, which takes its percentage from here.
+"""
 
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from django.utils.translation import get_language
 
-from .arithmetic import rate_percent
+
+def rate_percent(online: int, total: int, *, places: int = 2) -> Decimal | None:
+    """online ÷ total as a percentage rounded half-up, once, from the exact fraction, to `places`
+    decimals (2 in the published JSON, 1 on pages); None when total is 0."""
+    if total == 0:
+        return None
+    exact = Fraction(online * 100, total)
+    quantum = Decimal(1).scaleb(-places)
+    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def format_rate(rate: Decimal | None, *, empty: str = "—") -> str:
