@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 
 from targets.reference_data import load_reference
 from units.models import District, Unit
-from units.roles import Role, assign_role
+from units.roles import Role
+from units.services import assign_role
 
 COMMUNE_A = "18229"  # Thị trấn Đức Thọ
 COMMUNE_B = "18259"  # Xã Tùng Ảnh

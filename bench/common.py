@@ -134,7 +134,7 @@ def create_bench_users(*, load: bool = False) -> None:
     from django.contrib.auth import get_user_model
 
     from units.models import District
-    from units.roles import assign_role
+    from units.services import assign_role
 
     User = get_user_model()
     if load:

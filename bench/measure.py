@@ -465,7 +465,7 @@ class Bench:
         from django.contrib.auth import get_user_model
 
         from units.models import District
-        from units.roles import assign_role
+        from units.services import assign_role
 
         seconds = self.generate(seed=common.WIDE["seed"], districts=1, communes=common.WIDE["communes"],
                                 departments=common.WIDE["departments"])

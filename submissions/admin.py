@@ -1,14 +1,16 @@
 from django import forms
 from django.contrib import admin
-from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
+from units import services as unit_services
+from units.admin import ServiceWrites
 from units.models import Unit
 
 from .forms import DossierCountAdminForm
 from .locks import lock_for
 from .catalog import GuardsLockedFigures, procedure_change_error, unit_change_error
 from .models import ChangeReason, CountLock, DossierCount, EmptyMonth, Procedure
+from . import services
 from .services import CountsRefused, check_empty_month, record_empty_month, remove_empty_month
 
 
@@ -21,13 +23,24 @@ class ProcedureAdminForm(GuardsLockedFigures, forms.ModelForm):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(SimpleHistoryAdmin):
+class ProcedureAdmin(ServiceWrites, SimpleHistoryAdmin):
     form = ProcedureAdminForm
     list_display = ["code", "name", "field", "authority", "online_level", "department", "first_year", "last_year"]
     list_filter = ["authority", "online_level", "field", "department", "first_year", "last_year"]
     search_fields = ["code", "name", "field"]
     list_select_related = ["department"]
     autocomplete_fields = ["department"]
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.dossier_counts.exists():
+            return False  # retired with a last year instead
+        return super().has_delete_permission(request, obj)
+
+    def save_through_service(self, obj, *, user):
+        services.save_procedure(procedure=obj, user=user)
+
+    def delete_through_service(self, obj, *, user):
+        services.delete_procedure(procedure=obj, user=user)
 
 
 class UnitAdminForm(GuardsLockedFigures, forms.ModelForm):
@@ -39,17 +52,29 @@ class UnitAdminForm(GuardsLockedFigures, forms.ModelForm):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(ServiceWrites, admin.ModelAdmin):
     form = UnitAdminForm
     list_display = ["code", "name", "kind", "district", "is_active", "first_year", "last_year", "sort_order"]
     list_filter = ["district", "kind", "is_active", "last_year"]
     search_fields = ["code", "name"]
     list_select_related = ["district"]
 
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and unit_services.deletion_refusal(obj):
+            return False  # retired with a last year instead
+        return super().has_delete_permission(request, obj)
+
+    def save_through_service(self, obj, *, user):
+        services.change_unit(unit=obj, user=user)
+
+    def delete_through_service(self, obj, *, user):
+        unit_services.delete_unit(unit=obj, user=user)
+
 
 @admin.register(DossierCount)
-class DossierCountAdmin(SimpleHistoryAdmin):
-    """Counts may be corrected here too; locked months refuse it, with who locked them and when."""
+class DossierCountAdmin(ServiceWrites, SimpleHistoryAdmin):
+    """Counts may be corrected here too, through the same service checks as the grid: locked
+    months refuse it with who locked them and when, a stale page with who changed it."""
 
     form = DossierCountAdminForm
     list_display = ["unit", "procedure", "year", "month", "total", "online", "updated_by", "updated_at"]
@@ -59,28 +84,16 @@ class DossierCountAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["unit", "procedure"]
     readonly_fields = ["updated_by", "updated_at"]
 
-    def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            # Serialise with the grid and the imports, which lock the unit row before writing.
-            Unit.objects.select_for_update().only("pk").get(pk=obj.unit_id)
-            obj.updated_by = request.user
-            obj._change_reason = ChangeReason.ADMIN
-            super().save_model(request, obj, form, change)
-
-    def get_actions(self, request):
-        # No bulk delete: rows are removed one by one, each checked against the locks and recorded.
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
     def has_delete_permission(self, request, obj=None):
         if obj is not None and lock_for(obj.unit.district_id, obj.year, obj.month) is not None:
             return False
         return super().has_delete_permission(request, obj)
 
-    def delete_model(self, request, obj):
-        obj._change_reason = ChangeReason.ADMIN
-        super().delete_model(request, obj)
+    def save_model(self, request, obj, form, change):
+        services.save_count(count=obj, version=form.cleaned_data.get("version"), user=request.user)
+
+    def delete_through_service(self, obj, *, user):
+        services.delete_count(count=obj, user=user)
 
 
 @admin.register(CountLock)
@@ -119,7 +132,7 @@ class EmptyMonthAdminForm(forms.ModelForm):
 
 
 @admin.register(EmptyMonth)
-class EmptyMonthAdmin(SimpleHistoryAdmin):
+class EmptyMonthAdmin(ServiceWrites, SimpleHistoryAdmin):
     """Months recorded as entered without dossiers: added and taken back through the services,
     so a locked month refuses both and each is in the history."""
 
@@ -133,11 +146,6 @@ class EmptyMonthAdmin(SimpleHistoryAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # a month is added or taken back, never moved to another month
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)  # one by one, each checked against the locks
-        return actions
-
     def has_delete_permission(self, request, obj=None):
         if obj is not None and lock_for(obj.unit.district_id, obj.year, obj.month) is not None:
             return False
@@ -147,5 +155,5 @@ class EmptyMonthAdmin(SimpleHistoryAdmin):
         saved = record_empty_month(unit=obj.unit, year=obj.year, month=obj.month, user=request.user)
         obj.pk, obj.confirmed_by, obj.confirmed_at = saved.pk, saved.confirmed_by, saved.confirmed_at
 
-    def delete_model(self, request, obj):
-        remove_empty_month(empty_month=obj, user=request.user)
+    def delete_through_service(self, obj, *, user):
+        remove_empty_month(empty_month=obj, user=user)

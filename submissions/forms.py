@@ -9,12 +9,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from units.models import Unit
 
 from .grid import GridRow
-from .locks import future_message, is_future, lock_for, lock_message
 from .models import DossierCount
-from .services import MAX_COUNT, stale_message
+from .services import MAX_COUNT, CountsRefused, check_count_change
 from .versions import month_version
 
 WHOLE_NUMBER = re.compile(r"[0-9]+")
@@ -134,15 +132,14 @@ class LockForm(forms.Form):
 
 
 class DossierCountAdminForm(forms.ModelForm):
-    """The admin's form: a count of a locked month (or moved into one) is refused with the lock's
-    message, and a change made from a page older than the month's last save is refused as the
-    grid refuses it (the month's version travels with the page)."""
+    """The admin's form: refuses what the grid refuses (services.check_count_change), with the
+    lock's or the last change's message; the month's version travels with the page."""
 
     version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     class Meta:
         model = DossierCount
-        fields = "__all__"
+        fields = ["unit", "procedure", "year", "month", "total", "online"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,28 +149,15 @@ class DossierCountAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        periods = set()
-        unit_ids = set()
-        if self.instance.pk:
-            periods.add((self.instance.unit.district_id, self.instance.year, self.instance.month))
-            unit_ids.add(self.instance.unit_id)
-        unit, year, month = cleaned.get("unit"), cleaned.get("year"), cleaned.get("month")
-        if unit is not None and year and month:
-            periods.add((unit.district_id, year, month))
-            unit_ids.add(unit.pk)
-            if is_future(year, month):
-                raise ValidationError(future_message(year, month))
-        if unit_ids and transaction.get_connection().in_atomic_block:
-            # The admin validates and saves in one transaction: holding the units' rows (as the grid,
-            # the imports and locking a month do) means no lock can be set between this check and
-            # the save.
-            list(Unit.objects.select_for_update().filter(pk__in=sorted(unit_ids)).order_by("pk").values_list("pk", flat=True))
-        for district_id, lock_year, lock_month in sorted(periods):
-            lock = lock_for(district_id, lock_year, lock_month)
-            if lock is not None:
-                raise ValidationError(lock_message(lock, month=lock_month))
-        if self.instance.pk:
-            key = (self.instance.unit_id, self.instance.year, self.instance.month)
-            if cleaned.get("version") != month_version(*key):
-                raise ValidationError(stale_message(*key))
+        names = ("unit", "procedure", "year", "month", "total", "online")
+        if any(cleaned.get(name) is None for name in names):
+            return cleaned  # the fields' own errors are shown first
+        count = DossierCount(pk=self.instance.pk, **{name: cleaned[name] for name in names})
+        old = self.instance if self.instance.pk else None
+        try:
+            # The admin validates and saves in one transaction: the units' rows stay held until the save.
+            with transaction.atomic():
+                check_count_change(count=count, old=old, version=cleaned.get("version"))
+        except CountsRefused as refused:
+            raise ValidationError(refused.message) from None
         return cleaned

@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from units import services as unit_services
 from units.models import District, Unit
 
+from .catalog import procedure_change_error, unit_change_error
 from .locks import LockIndex, future_message, is_future, lock_for, lock_message, period_label
 from .models import ChangeReason, CountLock, DossierCount, EmptyMonth, Procedure, TARGET_MIN_LEVEL, pair_error
 from .versions import MonthKey, last_change, month_version, month_versions
@@ -428,3 +430,89 @@ def unlock_period(*, district: District, year: int, month: int | None = None, us
     lock._change_reason = reason
     lock.delete()
     return lock
+
+
+# The admin's writes: one count, a unit, a procedure ----------------------------------------------
+
+
+def check_count_change(*, count: DossierCount, old: DossierCount | None, version: str | None) -> None:
+    """Raise CountsRefused unless `count` (new values; `old` as saved, None for a new row) may be
+    saved from the admin: what the grid refuses (a future or locked month, the old month's too,
+    values the grid would not take) and a page older than the month's last change (`version`).
+    Holds the units' rows until the transaction ends, so a form that calls it first leaves
+    nothing for `save_count` to refuse."""
+    unit_ids = sorted({count.unit_id} | ({old.unit_id} if old is not None else set()))
+    list(Unit.objects.select_for_update().filter(pk__in=unit_ids).order_by("pk").values_list("pk", flat=True))
+    if is_future(count.year, count.month):
+        raise MonthInFuture(future_message(count.year, count.month))
+    periods = {(count.unit.district_id, count.year, count.month)}
+    if old is not None:
+        periods.add((old.unit.district_id, old.year, old.month))
+    for district_id, year, month in sorted(periods):
+        lock = lock_for(district_id, year, month)
+        if lock is not None:
+            raise MonthLocked(lock_message(lock, month=month))
+    if old is not None and version != month_version(old.unit_id, old.year, old.month):
+        raise StaleCounts(stale_message(old.unit_id, old.year, old.month))
+    message = entry_error(Entry(count.unit, count.procedure, count.year, count.month, count.total, count.online))
+    if message:
+        raise InvalidCounts(message)
+
+
+@transaction.atomic
+def save_count(*, count: DossierCount, version: str | None, user, reason: str = ChangeReason.ADMIN) -> DossierCount:
+    """Save one count as the admin edits it, with its history; refused as `check_count_change` says."""
+    old = DossierCount.objects.select_related("unit").filter(pk=count.pk).first() if count.pk else None
+    check_count_change(count=count, old=old, version=version)
+    count.updated_by = user if getattr(user, "pk", None) else None
+    count.updated_at = timezone.now()
+    count._history_user = count.updated_by
+    count._change_reason = reason
+    count.save()
+    return count
+
+
+@transaction.atomic
+def delete_count(*, count: DossierCount, user, reason: str = ChangeReason.ADMIN) -> None:
+    """Remove one count (it is then missing, not zero), with its history; refused once locked."""
+    _month_writable(count.unit, count.year, count.month)
+    count._history_user = user if getattr(user, "pk", None) else None
+    count._change_reason = reason
+    count.delete()
+
+
+@transaction.atomic
+def change_unit(*, unit: Unit, user) -> Unit:
+    """Create or change a unit, refused when the edit would move a locked period's figures."""
+    old = Unit.objects.select_for_update().filter(pk=unit.pk).first() if unit.pk else None
+    message = unit_change_error(old, unit)
+    if message:
+        raise CountsRefused(message)
+    return unit_services.save_unit(unit=unit, user=user)
+
+
+@transaction.atomic
+def save_procedure(*, procedure: Procedure, user, reason: str = ChangeReason.ADMIN) -> Procedure:
+    """Add or change a procedure of the catalog, with its history; refused when the edit would
+    move a locked period's figures (retire it with a last year and add a new one instead)."""
+    old = Procedure.objects.select_for_update().filter(pk=procedure.pk).first() if procedure.pk else None
+    message = procedure_change_error(old, procedure)
+    if message:
+        raise CountsRefused(message)
+    procedure.full_clean()
+    procedure._history_user = user if getattr(user, "pk", None) else None
+    procedure._change_reason = reason
+    procedure.save()
+    return procedure
+
+
+@transaction.atomic
+def delete_procedure(*, procedure: Procedure, user, reason: str = ChangeReason.ADMIN) -> None:
+    """Only a procedure without counts (one with counts is retired with a last year)."""
+    if procedure.dossier_counts.exists():
+        raise CountsRefused(
+            _("Thủ tục %(code)s đã có số liệu: không xóa, hãy ghi năm kết thúc.") % {"code": procedure.code}
+        )
+    procedure._history_user = user if getattr(user, "pk", None) else None
+    procedure._change_reason = reason
+    procedure.delete()

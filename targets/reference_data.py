@@ -17,7 +17,8 @@ from simple_history.utils import bulk_create_with_history
 
 from submissions.models import Authority, DossierCount, Procedure, TARGET_MIN_LEVEL
 from units.models import District, Unit, UnitKind
-from units.roles import Role, assign_role
+from units.roles import Role
+from units.services import assign_role
 
 from .models import TargetPolicy, TargetRule
 

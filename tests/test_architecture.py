@@ -75,3 +75,127 @@ def test_a_planted_back_import_is_found():
         "targets/progress.py:1 imports reports.views",
         "reports/views.py:1 imports dvctt_portal.settings",
     ]
+
+
+# Services are the only writers --------------------------------------------------------------------
+
+GUARDED_MODELS = {
+    "DossierCount", "EmptyMonth", "CountLock", "TargetPolicy", "TargetRule", "Procedure", "Unit", "District",
+    "Person", "User",
+}
+WRITE_METHODS = {"create", "update", "delete", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
+HISTORY_WRITERS = {"bulk_create_with_history", "bulk_history_create", "bulk_update_with_history"}
+ADMIN_WRITERS = {"save_model", "delete_model", "save_formset", "delete_queryset", "save_related"}
+NOT_MODELS = {"workbook", "wb"}  # openpyxl workbooks, whose .save writes a file
+# Where writes may be: the services, and the loaders of reference data and of benchmark data
+# (targets/synthetic.py inserts millions of rows for bench/, never on a live portal).
+WRITERS = {"units/services.py", "submissions/services.py", "targets/services.py", "targets/reference_data.py",
+           "targets/synthetic.py"}
+
+
+def _root(node):
+    """The name a call chain starts from: `DossierCount` in DossierCount.objects.filter(…).update()."""
+    while True:
+        if isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, ast.Attribute):
+            node = node.value
+        elif isinstance(node, ast.Subscript):
+            node = node.value
+        else:
+            return node
+
+
+def direct_writes(modules: dict[str, str]) -> list[str]:
+    """Every write outside the writers, as "path:line what"."""
+    found = []
+    for path, source in modules.items():
+        if path in WRITERS:
+            continue
+        for node in ast.walk(ast.parse(source)):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            root = _root(func)
+            root_name = getattr(root, "id", "")
+            if name in HISTORY_WRITERS:
+                found.append(f"{path}:{node.lineno} {name}")
+            elif isinstance(func, ast.Attribute) and name in ("save", "delete") and root_name not in NOT_MODELS | {"super"}:
+                if not any(k.arg == "commit" and getattr(k.value, "value", True) is False for k in node.keywords):
+                    found.append(f"{path}:{node.lineno} .{name}()")  # form.save(commit=False) writes nothing
+            elif isinstance(func, ast.Attribute) and name in WRITE_METHODS and root_name in GUARDED_MODELS | {"get_user_model"}:
+                shown = "get_user_model()" if root_name == "get_user_model" else root_name
+                found.append(f"{path}:{node.lineno} {shown}….{name}()")
+            elif isinstance(func, ast.Attribute) and name in ADMIN_WRITERS and root_name == "super":
+                found.append(f"{path}:{node.lineno} super().{name}()")
+    return found
+
+
+def test_only_the_services_write_counts_months_locks_policies_rules_procedures_units_and_people():
+    assert direct_writes(app_modules()) == []
+
+
+def test_a_planted_write_outside_the_services_is_found():
+    planted = {
+        "submissions/views.py": "def v(count):\n    count.save()\n    DossierCount.objects.filter(pk=1).update(total=2)\n",
+        "submissions/admin.py": "class A:\n    def save_model(self, r, o, f, c):\n        super().save_model(r, o, f, c)\n",
+        "targets/cli.py": "def c():\n    bulk_create_with_history([], TargetRule)\n    get_user_model().objects.create(username='x')\n",
+        "reports/views.py": "def ok(context, workbook):\n    context.update(a=1)\n    workbook.save('x')\n",
+        "submissions/services.py": "def s(count):\n    count.save()\n",
+    }
+    assert direct_writes(planted) == [
+        "submissions/views.py:2 .save()",
+        "submissions/views.py:3 DossierCount….update()",
+        "submissions/admin.py:3 super().save_model()",
+        "targets/cli.py:2 bulk_create_with_history",
+        "targets/cli.py:3 get_user_model()….create()",
+    ]
+
+
+def admins_writing_directly(site) -> tuple[list[str], list[str]]:
+    """(the guarded models administered, the admin methods that would write them directly).
+
+    The admin's default save and delete write the model: each admin of a guarded model overrides
+    them (units.admin.ServiceWrites), inlines included, unless it can neither add nor change."""
+    from django.contrib.admin import ModelAdmin
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = type("Superuser", (), {"has_perm": lambda *a: True, "is_active": True, "is_staff": True})()
+    administered, direct = [], []
+    for model, model_admin in site._registry.items():
+        if model.__name__ not in GUARDED_MODELS:
+            continue
+        administered.append(model.__name__)
+        kind = type(model_admin)
+        if not model_admin.has_add_permission(request) and not model_admin.has_change_permission(request):
+            continue  # nothing to write (the locks are made from the entry page and the commands)
+        methods = ["save_model", "delete_model", "delete_queryset"]
+        if kind.get_inlines(model_admin, request, None):
+            methods.append("save_formset")
+        direct += [f"{kind.__name__}.{method}" for method in methods if getattr(kind, method) is getattr(ModelAdmin, method)]
+        if "delete_selected" in model_admin.get_actions(request):
+            direct.append(f"{kind.__name__}: bulk delete")
+    return sorted(administered), direct
+
+
+def test_every_admin_of_those_models_writes_through_a_service():
+    from django.contrib import admin
+
+    administered, direct = admins_writing_directly(admin.site)
+    assert administered == sorted(GUARDED_MODELS)
+    assert direct == []
+
+
+def test_a_planted_admin_that_writes_directly_is_found():
+    from django.contrib import admin
+
+    from submissions.models import Procedure
+
+    site = admin.AdminSite(name="planted")
+    site.register(Procedure, admin.ModelAdmin)
+    assert admins_writing_directly(site) == (
+        ["Procedure"],
+        ["ModelAdmin.save_model", "ModelAdmin.delete_model", "ModelAdmin.delete_queryset", "ModelAdmin: bulk delete"],
+    )

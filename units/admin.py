@@ -1,18 +1,55 @@
 """The admin of districts and people. Units are administered from submissions/admin.py, the app
 that knows which of their edits would move a locked period's figures."""
 
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
-from .models import District, Person, Unit
+from . import services
+from .models import District, Person
+
+
+class ServiceWrites:
+    """Admin mixin: every save and delete goes through the app's services (the admin is a
+    presentation layer like the grid), and rows are deleted one by one, each checked."""
+
+    def save_model(self, request, obj, form, change):
+        self.save_through_service(obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        self.delete_through_service(obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_through_service(obj, user=request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_through_service(self, obj, *, user):
+        raise NotImplementedError
+
+    def delete_through_service(self, obj, *, user):
+        raise NotImplementedError
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(ServiceWrites, admin.ModelAdmin):
     list_display = ["code", "name", "province"]
     search_fields = ["code", "name", "province"]
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and (obj.units.exists() or obj.people.exists()):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_through_service(self, obj, *, user):
+        services.save_district(district=obj, user=user)
+
+    def delete_through_service(self, obj, *, user):
+        services.delete_district(district=obj, user=user)
 
 
 class PersonInline(admin.StackedInline):
@@ -22,17 +59,36 @@ class PersonInline(admin.StackedInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ServiceWrites, admin.ModelAdmin):
     list_display = ["user", "district", "unit"]
     list_filter = ["district", "unit__kind"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
     list_select_related = ["user", "district", "unit"]
     autocomplete_fields = ["unit"]
 
+    def save_through_service(self, obj, *, user):
+        services.save_person(person=obj, user=user)
+
+    def delete_through_service(self, obj, *, user):
+        services.delete_person(person=obj, user=user)
+
 
 admin.site.unregister(User)
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(ServiceWrites, UserAdmin):
+    """Logins, with where each person works. The password set on the add page is already hashed
+    on the instance by Django's form; the save itself goes through the service."""
+
     inlines = [PersonInline]
+
+    def save_through_service(self, obj, *, user):
+        services.save_account(account=obj, user=user)
+
+    def delete_through_service(self, obj, *, user):
+        services.delete_account(account=obj, user=user)
+
+    def save_formset(self, request, form, formset, change):
+        for person in formset.save(commit=False):
+            services.save_person(person=person, user=request.user)

@@ -1,7 +1,6 @@
 """The four roles, as Django groups with permissions, and the helpers that assign them."""
 
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -70,25 +69,3 @@ def role_of(user) -> str | None:
         if group_name in names:
             return role
     return None
-
-
-@transaction.atomic
-def assign_role(*, user, role: str, unit=None, district=None) -> None:
-    """Give a person exactly one role and the place they work; raises ValueError on a bad pair."""
-    from .models import Person
-
-    if role not in ROLE_GROUPS:
-        raise ValueError(_("Vai trò không hợp lệ: %(role)s") % {"role": role})
-    if role == Role.UNIT_HEAD and unit is None:
-        raise ValueError(_("Thủ trưởng đơn vị phải gắn với một đơn vị (--unit)."))
-    ensure_role_groups()
-    user.groups.remove(*Group.objects.filter(name__in=ROLE_GROUPS.values()))
-    user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
-    user.is_staff = role == Role.ADMIN
-    user.is_superuser = role == Role.ADMIN
-    user.save(update_fields=["is_staff", "is_superuser"])
-    if unit is not None:
-        district = unit.district
-    Person.objects.update_or_create(
-        user=user, defaults={"unit": unit if role == Role.UNIT_HEAD or unit else None, "district": district}
-    )

@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from submissions.models import Authority, DossierCount, Procedure
 from targets.models import TargetPolicy, TargetRule
 from units.models import District, Unit
-from units.roles import Role, assign_role
+from units.roles import Role
+from units.services import assign_role
 
 
 def record(unit, procedure, month, total, online, year=2020):

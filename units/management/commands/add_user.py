@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from units.models import District, Unit
-from units.roles import ROLE_GROUPS, Role, assign_role
+from units.roles import ROLE_GROUPS, Role
+from units.services import assign_role, save_account
 
 
 class Command(BaseCommand):
@@ -62,9 +63,7 @@ class Command(BaseCommand):
                 user = User(username=username)
             if full_name:
                 user.first_name, _, user.last_name = full_name.rpartition(" ")
-            if password is not None:
-                user.set_password(password)
-            user.save()
+            save_account(account=user, password=password)
             assign_role(user=user, role=role, unit=unit_obj, district=district_obj)
         verb = "Đã tạo" if created else "Đã cập nhật"
         where = f", đơn vị {unit_obj.code} ({unit_obj.name})" if unit_obj else ""
