@@ -9,14 +9,14 @@ retiring a procedure (its last year) and adding a new one instead.
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from . import rules
 from .models import CountLock, DossierCount
 
 PROCEDURE_SCORING_FIELDS = ("authority", "online_level", "department_id")
 UNIT_SCORING_FIELDS = ("kind", "district_id")
 
 
-def _offered(first_year, last_year, year: int) -> bool:
-    return (first_year is None or first_year <= year) and (last_year is None or year <= last_year)
+_offered = rules.is_offered
 
 
 def locked_years_with_counts(counts) -> list[int]:

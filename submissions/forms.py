@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from .grid import GridRow
 from .models import DossierCount
-from .services import MAX_COUNT, CountsRefused, check_count_change
+from . import rules
+from .rules import MAX_COUNT
+from .services import CountsRefused, check_count_change
 from .versions import month_version
 
 WHOLE_NUMBER = re.compile(r"[0-9]+")
@@ -83,12 +85,8 @@ class CountGridForm(forms.Form):
                 continue
             total = cleaned.get(row.total_name) or 0
             online = cleaned.get(row.online_name) or 0
-            if online > total:
-                self.add_error(
-                    row.online_name,
-                    _("Số hồ sơ trực tuyến (%(online)s) không được lớn hơn tổng số hồ sơ (%(total)s).")
-                    % {"online": online, "total": total},
-                )
+            if rules.online_exceeds_total(total, online):
+                self.add_error(row.online_name, rules.online_over_total_message(total, online))
         return cleaned
 
     def values(self) -> dict:
@@ -127,7 +125,7 @@ def _megabytes(size: int) -> str:
 
 
 class LockForm(forms.Form):
-    year = forms.IntegerField(min_value=2000, max_value=2100)
+    year = forms.IntegerField(min_value=rules.FIRST_YEAR, max_value=rules.LAST_YEAR)
     month = forms.IntegerField(min_value=1, max_value=12, required=False)
 
 

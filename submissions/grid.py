@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from dvctt_portal.figures import rate_percent
 from units.models import Unit
 
+from . import rules
 from .locks import LockIndex, is_future, lock_for
 from .models import Authority, CountLock, DossierCount, EmptyMonth, Procedure
 from .versions import LastChange, last_change, month_version
@@ -353,7 +354,7 @@ def month_history(unit: Unit, year: int, month: int, limit: int = 1000):
 def year_choices(selected: int) -> list[int]:
     today = timezone.localdate()
     first = min(selected, today.year - 6)
-    return list(range(max(first, 2000), max(today.year, selected) + 1))[::-1]
+    return list(range(max(first, rules.FIRST_YEAR), max(today.year, selected) + 1))[::-1]
 
 
 def history_action_label(record) -> str:

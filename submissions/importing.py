@@ -22,8 +22,10 @@ from units.access import can_enter_counts
 from units.models import Unit
 
 from .locks import LockIndex, future_message, is_future, lock_message
-from .models import DossierCount, EmptyMonth, Procedure, TARGET_MIN_LEVEL, pair_error
-from .services import MAX_COUNT, Change, Entry, InvalidCounts, apply_counts
+from . import rules
+from .models import DossierCount, EmptyMonth, Procedure, pair_error
+from .rules import MAX_COUNT
+from .services import Change, Entry, InvalidCounts, apply_counts
 from .spreadsheets import FileRefused, XlsxLimits, not_a_workbook, open_xlsx, sheet_rows
 from .versions import MonthKey, month_versions
 
@@ -362,12 +364,12 @@ def _parse(raw: RawRow, *, from_text: bool, errors: list[RowError]) -> _Parsed |
         except CellError as error:
             row_errors.append(str(error))
     if not row_errors:
-        if parsed["year"] is None or not 2000 <= parsed["year"] <= 2100:
+        if not rules.is_valid_year(parsed["year"]):
             row_errors.append(_("năm không hợp lệ."))
-        if parsed["month"] is None or not 1 <= parsed["month"] <= 12:
+        if not rules.is_valid_month(parsed["month"]):
             row_errors.append(_("tháng phải từ 1 đến 12."))
         total, online = parsed["total"] or 0, parsed["online"] or 0
-        if online > total:
+        if rules.online_exceeds_total(total, online):
             row_errors.append(
                 _("số hồ sơ trực tuyến (%(online)s) lớn hơn tổng số hồ sơ (%(total)s).") % {"online": online, "total": total}
             )
@@ -444,11 +446,11 @@ def preview_import(*, data: bytes, filename: str, user=None) -> ImportPreview:
             message = pair_error(unit, procedure)
             if message:
                 row_errors.append(message)
-            elif procedure.online_level < TARGET_MIN_LEVEL:
+            elif not rules.counts_toward_targets(procedure.online_level):
                 row_errors.append(
                     _("thủ tục %(code)s chỉ ở mức độ 2, không nhập số liệu.") % {"code": procedure.code}
                 )
-            elif not (procedure.first_year <= row.year and (procedure.last_year is None or row.year <= procedure.last_year)):
+            elif not rules.is_offered(procedure.first_year, procedure.last_year, row.year):
                 row_errors.append(
                     _("thủ tục %(code)s không được cung cấp trong năm %(year)s.") % {"code": procedure.code, "year": row.year}
                 )

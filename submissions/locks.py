@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from units.models import District
 
+from . import rules
 from .models import CountLock
 
 
@@ -74,9 +75,8 @@ def lock_for(district: District | int, year: int, month: int) -> CountLock | Non
 
 
 def is_future(year: int, month: int, *, today: date | None = None) -> bool:
-    """A month after the current one in the district's time zone (the current month is allowed)."""
-    today = today or timezone.localdate()
-    return (year, month) > (today.year, today.month)
+    """A month after the current one in the district's time zone (rules.is_future)."""
+    return rules.is_future(year, month, today=today or timezone.localdate())
 
 
 def future_message(year: int, month: int) -> str:

@@ -7,6 +7,9 @@ from simple_history.models import HistoricalRecords
 
 from units.models import Unit, UnitKind
 
+from . import rules
+from .rules import TARGET_MIN_LEVEL
+
 
 class Authority(models.TextChoices):
     DISTRICT = "district", _("Thẩm quyền cấp huyện")
@@ -26,28 +29,19 @@ LEVEL_SHORT_NAMES = {
     4: _("Toàn trình"),
 }
 
-TARGET_MIN_LEVEL = 3
-
 
 class ProcedureQuerySet(models.QuerySet):
     def offered_in(self, year: int):
-        """Procedures in the catalog in that year (added on or before it, not retired before it)."""
-        return self.filter(first_year__lte=year).filter(
-            models.Q(last_year__isnull=True) | models.Q(last_year__gte=year)
-        )
+        """Procedures in the catalog in that year (rules.is_offered)."""
+        return self.filter(rules.offered_q(year))
 
     def online(self, min_level: int = TARGET_MIN_LEVEL):
         return self.filter(online_level__gte=min_level)
 
     def for_entry(self, unit: Unit, year: int):
-        """The level 3/4 procedures a unit reports on in that year (see `pair_error`)."""
+        """The level 3/4 procedures a unit reports on in that year (rules.reporting_q)."""
         offered = self.offered_in(year).online().select_related("department")
-        if unit.kind == UnitKind.DEPARTMENT:
-            return offered.filter(authority=Authority.DISTRICT, department=unit)
-        # A commune: commune procedures, and the district procedures of its own district.
-        return offered.filter(
-            models.Q(authority=Authority.COMMUNE) | models.Q(department__district_id=unit.district_id)
-        )
+        return offered.filter(rules.reporting_q(unit_kind=unit.kind, unit_id=unit.pk, unit_district_id=unit.district_id))
 
 
 class Procedure(models.Model):
@@ -67,13 +61,13 @@ class Procedure(models.Model):
         help_text=_("Bắt buộc với thủ tục thẩm quyền cấp huyện; để trống với thủ tục cấp xã."),
     )
     first_year = models.PositiveSmallIntegerField(
-        _("áp dụng từ năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("áp dụng từ năm"), validators=[MinValueValidator(rules.FIRST_YEAR), MaxValueValidator(rules.LAST_YEAR)]
     )
     last_year = models.PositiveSmallIntegerField(
         _("áp dụng đến năm"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        validators=[MinValueValidator(rules.FIRST_YEAR), MaxValueValidator(rules.LAST_YEAR)],
         help_text=_("Để trống nếu thủ tục vẫn đang cung cấp."),
     )
 
@@ -121,23 +115,13 @@ class Procedure(models.Model):
 
 
 def pair_error(unit: Unit, procedure: Procedure):
-    """Why this unit may not report dossiers of this procedure, or None when it may.
-
-    A department reports only its own district procedures; a commune reports commune procedures
-    (dossiers it received) and district procedures (dossiers its people filed online, C1).
-    """
-    if unit.kind == UnitKind.DEPARTMENT:
-        if procedure.authority != Authority.DISTRICT or procedure.department_id != unit.pk:
-            return _("Thủ tục %(procedure)s không do %(unit)s giải quyết nên đơn vị này không nhập số liệu cho thủ tục đó.") % {
-                "procedure": procedure.code,
-                "unit": unit.name,
-            }
-    elif procedure.authority == Authority.DISTRICT and procedure.department.district_id != unit.district_id:
-        return _("Thủ tục %(procedure)s thuộc danh mục của huyện khác, không phải của %(unit)s.") % {
-            "procedure": procedure.code,
-            "unit": unit.name,
-        }
-    return None
+    """Why this unit may not report dossiers of this procedure, or None (rules.reporting_error)."""
+    return rules.reporting_error(
+        unit_kind=unit.kind, unit_id=unit.pk, unit_name=unit.name, unit_district_id=unit.district_id,
+        procedure_code=procedure.code, procedure_authority=procedure.authority,
+        procedure_department_id=procedure.department_id,
+        department_district_id=procedure.department.district_id if procedure.department_id else None,
+    )
 
 
 class DossierCount(models.Model):
@@ -147,7 +131,7 @@ class DossierCount(models.Model):
     procedure = models.ForeignKey(
         Procedure, on_delete=models.PROTECT, related_name="dossier_counts", verbose_name=_("thủ tục")
     )
-    year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(rules.FIRST_YEAR), MaxValueValidator(rules.LAST_YEAR)])
     month = models.PositiveSmallIntegerField(_("tháng"), validators=[MinValueValidator(1), MaxValueValidator(12)])
     total = models.PositiveIntegerField(_("tổng số hồ sơ tiếp nhận"))
     online = models.PositiveIntegerField(_("trong đó trực tuyến"))
@@ -190,19 +174,13 @@ class DossierCount(models.Model):
 
     def clean(self):
         errors = {}
-        if self.online is not None and self.total is not None and self.online > self.total:
-            errors["online"] = _("Số hồ sơ trực tuyến (%(online)s) không được lớn hơn tổng số hồ sơ (%(total)s).") % {
-                "online": self.online,
-                "total": self.total,
-            }
+        if self.online is not None and self.total is not None and rules.online_exceeds_total(self.total, self.online):
+            errors["online"] = rules.online_over_total_message(self.total, self.online)
         if self.unit_id and self.procedure_id:
             message = pair_error(self.unit, self.procedure)
             if message:
                 errors["procedure"] = message
-            elif self.year and not (
-                self.procedure.first_year <= self.year
-                and (self.procedure.last_year is None or self.year <= self.procedure.last_year)
-            ):
+            elif self.year and not rules.is_offered(self.procedure.first_year, self.procedure.last_year, self.year):
                 errors["procedure"] = _("Thủ tục %(procedure)s không được cung cấp trong năm %(year)s.") % {
                     "procedure": self.procedure.code,
                     "year": self.year,
@@ -229,7 +207,7 @@ class CountLock(models.Model):
     district = models.ForeignKey(
         "units.District", on_delete=models.PROTECT, related_name="count_locks", verbose_name=_("huyện")
     )
-    year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(rules.FIRST_YEAR), MaxValueValidator(rules.LAST_YEAR)])
     month = models.PositiveSmallIntegerField(
         _("tháng"),
         null=True,

@@ -19,10 +19,10 @@ from units.models import District, Unit
 
 from .catalog import procedure_change_error, unit_change_error
 from .locks import LockIndex, future_message, is_future, lock_for, lock_message, period_label
-from .models import ChangeReason, CountLock, DossierCount, EmptyMonth, Procedure, TARGET_MIN_LEVEL, pair_error
+from . import rules
+from .models import ChangeReason, CountLock, DossierCount, EmptyMonth, Procedure, pair_error
 from .versions import MonthKey, last_change, month_version, month_versions
 
-MAX_COUNT = 1_000_000  # more dossiers than this in one month for one procedure is a typing error
 UPDATE_BATCH = 1000  # rows per UPDATE statement, fewer where the database limits parameters (SQLite)
 
 
@@ -99,25 +99,14 @@ def entry_error(entry: Entry) -> str | None:
     message = pair_error(entry.unit, procedure)
     if message:
         return message
-    if procedure.online_level < TARGET_MIN_LEVEL or not (
-        procedure.first_year <= entry.year and (procedure.last_year is None or entry.year <= procedure.last_year)
+    if not rules.counts_toward_targets(procedure.online_level) or not rules.is_offered(
+        procedure.first_year, procedure.last_year, entry.year
     ):
         return _("Thủ tục %(procedure)s không nhận số liệu trong năm %(year)s.") % {
             "procedure": procedure.code,
             "year": entry.year,
         }
-    if not (isinstance(entry.total, int) and isinstance(entry.online, int)):
-        return _("Số hồ sơ phải là số nguyên.")
-    if entry.total < 0 or entry.online < 0:
-        return _("Số hồ sơ không được âm.")
-    if entry.total > MAX_COUNT or entry.online > MAX_COUNT:
-        return _("Số hồ sơ quá lớn.")
-    if entry.online > entry.total:
-        return _("Số hồ sơ trực tuyến (%(online)s) không được lớn hơn tổng số hồ sơ (%(total)s).") % {
-            "online": entry.online,
-            "total": entry.total,
-        }
-    return None
+    return rules.count_error(entry.total, entry.online)
 
 
 def _write(entries: list[Entry], *, user, reason: str) -> list[Change]:

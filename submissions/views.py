@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from units.access import can_enter_counts, get_unit_for_user
 from units.models import District, Unit
 
-from . import exporting, grid as grids, importing
+from . import exporting, grid as grids, importing, rules
 from .forms import CountGridForm, LockForm, UploadForm
 from .locks import future_message, lock_message, period_label
 from .models import ChangeReason
@@ -32,7 +32,7 @@ SAVED_SESSION_KEY = "entry_saved"
 
 
 def _valid_month(year: int, month: int) -> None:
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+    if not (rules.is_valid_year(year) and rules.is_valid_month(month)):
         raise Http404(_("Không có tháng này."))
 
 
@@ -64,7 +64,7 @@ def entry_index(request):
         year = int(request.GET.get("year") or grids.default_entry_year(request.user, today.year))
     except ValueError:
         year = today.year
-    if not 2000 <= year <= 2100:
+    if not rules.is_valid_year(year):
         year = today.year
     may_lock = request.user.has_perm("submissions.lock_counts")
     district = district_of(request.user) if may_lock else None
@@ -260,7 +260,7 @@ def template_choose(request):
         return render(request, "submissions/template_choose.html", context)
     try:
         year, month = int(request.GET.get("year", "")), int(request.GET.get("month", ""))
-        if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        if not (rules.is_valid_year(year) and rules.is_valid_month(month)):
             raise ValueError
     except ValueError:
         context["error"] = _("Năm hoặc tháng không hợp lệ.")

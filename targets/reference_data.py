@@ -15,7 +15,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from submissions.models import Authority, DossierCount, Procedure, TARGET_MIN_LEVEL
+from submissions.models import Authority, DossierCount, Procedure
+from submissions.rules import TARGET_MIN_LEVEL
 from units.models import District, Unit, UnitKind
 from units.roles import Role
 from units.services import assign_role

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from submissions import exporting
+from submissions import exporting, rules
 from units.models import Unit
 
 
@@ -17,8 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help=_("Tệp ghi ra, .xlsx hoặc .csv."))
 
     def handle(self, *args, year, month, unit=None, output, **options):
-        if not 2000 <= year <= 2100:
-            raise CommandError(_("Năm phải từ 2000 đến 2100."))
+        if not rules.is_valid_year(year):
+            raise CommandError(_("Năm phải từ %(first)s đến %(last)s.") % {"first": rules.FIRST_YEAR, "last": rules.LAST_YEAR})
         path = Path(output)
         extension = path.suffix.lower()
         if extension not in (".xlsx", ".csv"):

@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from submissions import rules
 from submissions.locks import period_label
 from submissions.services import CountsRefused, lock_period
 from units.models import District
@@ -42,8 +43,8 @@ class Command(BaseCommand):
         add_period_arguments(parser)
 
     def handle(self, *args, year, month=None, district=None, by=None, **options):
-        if not 2000 <= year <= 2100:
-            raise CommandError(_("Năm phải từ 2000 đến 2100."))
+        if not rules.is_valid_year(year):
+            raise CommandError(_("Năm phải từ %(first)s đến %(last)s.") % {"first": rules.FIRST_YEAR, "last": rules.LAST_YEAR})
         try:
             lock_period(district=district_from(district), year=year, month=month, user=user_from(by), reason="command")
         except CountsRefused as refused:
