@@ -25,7 +25,9 @@ from units.access import get_unit_for_user, home_unit
 from units.models import Unit
 
 from . import selectors
-from .access import EXPORT_SCORING, PermissionRequired, district_for, sees_all_units
+from units.access import EXPORT_SCORING, VIEW_ALL_UNITS, district_for, sees_all_units
+
+from .access import PermissionRequired
 from .filters import OverviewFilter
 from .locks import lock_description, year_lock
 from .periods import PeriodForm, known_year, default_year, district_policies, period_from_query, period_of, with_defaults
@@ -100,7 +102,7 @@ def my_dashboard(request):
 class OverviewView(LoginRequiredMixin, tables.SingleTableMixin, FilterView):
     """Every unit the person may see, per rule: value, target, status, shortfall; the points.
 
-    People without `units.view_all_units` (unit heads) get the ranking of their kind of unit
+    People who do not see all units (unit heads, units.access.sees_all_units) get the ranking of their kind of unit
     instead: positions, names and one word each, no other unit's figures.
     """
 
@@ -197,7 +199,7 @@ class OverviewView(LoginRequiredMixin, tables.SingleTableMixin, FilterView):
 class OverviewXlsxView(PermissionRequired, OverviewView):
     """Exactly the table the overview shows for the same query string (filters and sort)."""
 
-    permission_required = "units.view_all_units"
+    permission_required = VIEW_ALL_UNITS
 
     def render_to_response(self, context, **response_kwargs):
         report = self.report

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _, ngettext
 
-from units.access import can_enter_counts
+from units.access import may_enter
 from units.models import Unit
 
 from .locks import LockIndex, future_message, is_future, lock_message
@@ -425,7 +425,7 @@ def preview_import(*, data: bytes, filename: str, user=None) -> ImportPreview:
         ).only("unit_id", "procedure_id", "year", "month", "total", "online"):
             saved[(count.unit_id, count.procedure_id, count.year, count.month)] = (count.total, count.online)
 
-    may_enter = {}
+    entering = {}  # unit id → whether this person may enter its counts
     first_row_of = {}
     blank_rows: dict[MonthKey, list[Entry]] = {}  # 0/0 rows with nothing saved, by unit-month
     counted_months: set[MonthKey] = set()  # unit-months with a row that saves a number
@@ -436,9 +436,9 @@ def preview_import(*, data: bytes, filename: str, user=None) -> ImportPreview:
         if unit is None:
             row_errors.append(_("không có đơn vị mã “%(code)s”.") % {"code": row.unit_code})
         elif user is not None:
-            if unit.pk not in may_enter:
-                may_enter[unit.pk] = can_enter_counts(user, unit)
-            if not may_enter[unit.pk]:
+            if unit.pk not in entering:
+                entering[unit.pk] = may_enter(user, unit)
+            if not entering[unit.pk]:
                 row_errors.append(_("bạn không có quyền nhập số liệu cho %(unit)s.") % {"unit": unit.name})
         if procedure is None:
             row_errors.append(_("không có thủ tục mã “%(code)s”.") % {"code": row.procedure_code})

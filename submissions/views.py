@@ -17,8 +17,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from units.access import can_enter_counts, get_unit_for_user
-from units.models import District, Unit
+from units.access import get_unit_for_user, lock_district, may_enter_any, may_lock
+from units.models import Unit
 
 from . import exporting, grid as grids, importing, rules
 from .forms import CountGridForm, LockForm, UploadForm
@@ -36,26 +36,6 @@ def _valid_month(year: int, month: int) -> None:
         raise Http404(_("Không có tháng này."))
 
 
-def may_enter_any(user) -> bool:
-    """Whether this person may enter (and so upload) counts of at least one unit."""
-    if user.has_perm("submissions.change_dossiercount") and user.has_perm("units.view_all_units"):
-        return True
-    person = getattr(user, "person", None)
-    if person is None or person.unit_id is None:
-        return False
-    # units.access.can_enter_counts for the person's own unit, without loading it
-    return can_enter_counts(user, Unit(pk=person.unit_id))
-
-
-def district_of(user) -> District | None:
-    """The district whose months this person locks: their own, or the only one there is."""
-    person = getattr(user, "person", None)
-    if person is not None and person.district_id:
-        return person.district
-    districts = list(District.objects.all()[:2])
-    return districts[0] if len(districts) == 1 else None
-
-
 @login_required
 def entry_index(request):
     """Which unit has entered which month of the year; one click opens the grid."""
@@ -66,16 +46,16 @@ def entry_index(request):
         year = today.year
     if not rules.is_valid_year(year):
         year = today.year
-    may_lock = request.user.has_perm("submissions.lock_counts")
-    district = district_of(request.user) if may_lock else None
+    locks = may_lock(request.user)
+    district = lock_district(request.user) if locks else None
     matrix = grids.build_matrix(Unit.objects.visible_to(request.user).active(), year, district=district)
     context = {
         "matrix": matrix,
         "year": year,
         "years": grids.year_choices(year),
-        "may_lock": may_lock and district is not None,
+        "may_lock": locks and district is not None,
         "may_import": may_enter_any(request.user),
-        "lock_history": grids.lock_history(district, year) if may_lock and district is not None else [],
+        "lock_history": grids.lock_history(district, year) if locks and district is not None else [],
         "template_month": today.month if year == today.year else 12,
         "months": range(1, 13),
         "year_lock_text": lock_message(matrix.year_lock) if matrix.year_lock else "",
@@ -346,9 +326,9 @@ def import_confirm(request):
 
 
 def _lock_request(request):
-    if not request.user.has_perm("submissions.lock_counts"):
+    if not may_lock(request.user):
         raise PermissionDenied(_("Chỉ Cơ quan Tổ chức - Nội vụ được khóa, mở khóa số liệu."))
-    district = district_of(request.user)
+    district = lock_district(request.user)
     if district is None:
         raise PermissionDenied(_("Tài khoản chưa gắn với huyện nào."))
     form = LockForm(request.POST)

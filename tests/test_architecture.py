@@ -199,3 +199,60 @@ def test_a_planted_admin_that_writes_directly_is_found():
         ["Procedure"],
         ["ModelAdmin.save_model", "ModelAdmin.delete_model", "ModelAdmin.delete_queryset", "ModelAdmin: bulk delete"],
     )
+
+
+# One access module ----------------------------------------------------------------------------------
+
+ACCESS_MODULES = {"units/access.py", "units/roles.py"}  # the constants, and the roles' groups
+
+
+def permission_strings(files: dict[str, str], codenames: set[str]) -> list[str]:
+    """Every place outside the access modules that spells a permission ("app.codename", or
+    perms.app.codename in a template)."""
+    import re
+
+    pattern = re.compile(r"\b(units|submissions|targets|reports)[.]([a-z_]+)\b")
+    found = []
+    for path, source in files.items():
+        if path in ACCESS_MODULES:
+            continue
+        for number, line in enumerate(source.splitlines(), start=1):
+            for app, codename in pattern.findall(line):
+                if f"{app}.{codename}" in codenames:
+                    found.append(f"{path}:{number} {app}.{codename}")
+    return found
+
+
+def portal_permissions() -> set[str]:
+    from django.contrib.auth.models import Permission
+
+    return {
+        f"{app}.{codename}"
+        for app, codename in Permission.objects.filter(content_type__app_label__in=APPS).values_list(
+            "content_type__app_label", "codename"
+        )
+    }
+
+
+def templates_and_modules() -> dict[str, str]:
+    files = dict(app_modules())
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        files[str(path.relative_to(ROOT))] = path.read_text(encoding="utf-8")
+    return files
+
+
+def test_no_view_or_template_spells_a_permission(db):
+    assert permission_strings(templates_and_modules(), portal_permissions()) == []
+
+
+def test_a_planted_permission_string_is_found(db):
+    planted = {
+        "submissions/views.py": 'if request.user.has_perm("submissions.lock_counts"):\n',
+        "templates/reports/overview.html": "{% if perms.targets.export_scoring %}\n",
+        "units/access.py": 'LOCK_COUNTS = "submissions.lock_counts"\n',
+        "reports/views.py": 'from submissions.models import DossierCount\n',
+    }
+    assert permission_strings(planted, portal_permissions()) == [
+        "submissions/views.py:1 submissions.lock_counts",
+        "templates/reports/overview.html:1 targets.export_scoring",
+    ]

@@ -174,10 +174,10 @@ def test_a_person_whose_role_was_taken_away_loses_their_unit(head_of_commune_a, 
 
 
 def test_staff_of_one_district_cannot_enter_another_districts_units(staff, reference):
-    from units.access import can_enter_counts
+    from units.access import may_enter
     from units.models import District, Unit
 
     other = District.objects.create(code="999", name="Huyện khác", province="Tỉnh khác")
     foreign = Unit.objects.create(district=other, code="999-1", name="Xã khác", kind="commune")
-    assert not can_enter_counts(staff, foreign)
+    assert not may_enter(staff, foreign)
     assert not Unit.objects.visible_to(staff).filter(pk=foreign.pk).exists()

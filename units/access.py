@@ -1,24 +1,111 @@
-"""What a person may see and change. Every view fetches units through these helpers."""
+"""Who may see and do what: every "may this person…" question of the portal, answered here.
+
+Views, forms, commands and querysets ask these functions; none spells a permission string (the
+constants below are the only place, with units.roles, which gives them to the roles' groups).
+
+| question | function |
+|---|---|
+| which units may this person see? | `visible_units(user)` (also `Unit.objects.visible_to(user)`) |
+| this unit, if they may see it, and may they edit it? | `get_unit_for_user(user, code)` |
+| may they enter this unit's counts? | `may_enter(user, unit)` |
+| may they enter (or upload) any counts? | `may_enter_any(user)` |
+| may they lock and unlock months, and of which district? | `may_lock(user)`, `lock_district(user)` |
+| do they read every unit of their district? | `sees_all_units(user)` |
+| may they download the year-end scoring documents? | `may_export_scoring(user)` |
+| which district's figures do they read? | `district_for(user)` |
+| which unit do they head? | `home_unit(user)` |
+"""
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .models import Unit
+from .models import District, Unit
 from .rules import is_code
 
+VIEW_ALL_UNITS = "units.view_all_units"  # district-wide readers: staff, Home Affairs
+VIEW_COUNTS = "submissions.view_dossiercount"  # a unit head: their own unit
+ENTER_COUNTS = "submissions.change_dossiercount"  # district office staff
+LOCK_COUNTS = "submissions.lock_counts"  # Home Affairs
+EXPORT_SCORING = "targets.export_scoring"  # Home Affairs
 
-def can_enter_counts(user, unit: Unit) -> bool:
+
+def visible_units(user, units=None):
+    """Every unit this person may see in detail (of `units`, all by default); every list, export
+    and API starts here. Fails closed: a district-wide role without a district sees nothing."""
+    units = Unit.objects.all() if units is None else units
+    if not user.is_authenticated:
+        return units.none()
+    if user.is_superuser:
+        return units
+    person = getattr(user, "person", None)
+    if person is None:
+        return units.none()
+    if user.has_perm(VIEW_ALL_UNITS):
+        if person.district_id is None:
+            return units.none()
+        return units.filter(district_id=person.district_id)
+    if person.unit_id is not None and user.has_perm(VIEW_COUNTS):
+        return units.filter(pk=person.unit_id)
+    return units.none()
+
+
+def sees_all_units(user) -> bool:
+    return user.is_authenticated and user.has_perm(VIEW_ALL_UNITS)
+
+
+def may_enter(user, unit: Unit) -> bool:
     """Whether this person may write the counts of this unit (locks are checked separately)."""
     person = getattr(user, "person", None)
     if user.is_superuser:
         return True
-    if user.has_perm("submissions.change_dossiercount") and user.has_perm("units.view_all_units"):
+    if user.has_perm(ENTER_COUNTS) and user.has_perm(VIEW_ALL_UNITS):
         return person is not None and person.district_id == unit.district_id
     if getattr(settings, "DVCTT_UNIT_HEADS_MAY_ENTER", False):
         return person is not None and person.unit_id == unit.pk
     return False
+
+
+def may_enter_any(user) -> bool:
+    """Whether this person may enter (and so upload) counts of at least one unit."""
+    if user.has_perm(ENTER_COUNTS) and user.has_perm(VIEW_ALL_UNITS):
+        return True
+    person = getattr(user, "person", None)
+    if person is None or person.unit_id is None:
+        return False
+    return may_enter(user, Unit(pk=person.unit_id))  # their own unit, without loading it
+
+
+def may_lock(user) -> bool:
+    return user.has_perm(LOCK_COUNTS)
+
+
+def lock_district(user) -> District | None:
+    """The district whose months this person locks: their own, or the only one there is."""
+    person = getattr(user, "person", None)
+    if person is not None and person.district_id:
+        return person.district
+    districts = list(District.objects.all()[:2])
+    return districts[0] if len(districts) == 1 else None
+
+
+def may_export_scoring(user) -> bool:
+    return user.is_authenticated and user.has_perm(EXPORT_SCORING)
+
+
+def district_for(user) -> District | None:
+    """The district whose figures this person reads: where they work; for an administrator or
+    district-wide reader without a place, the first district that has a policy."""
+    person = getattr(user, "person", None)
+    if person is not None:
+        if person.district_id:
+            return person.district
+        if person.unit_id:
+            return person.unit.district
+    if user.is_superuser or sees_all_units(user):
+        return District.objects.filter(policies__isnull=False).order_by("code").first()
+    return None
 
 
 def get_unit_for_user(user, code: str, *, for_edit: bool = False) -> tuple[Unit, bool]:
@@ -31,10 +118,10 @@ def get_unit_for_user(user, code: str, *, for_edit: bool = False) -> tuple[Unit,
     if not is_code(code):
         raise Http404(_("Không tìm thấy đơn vị."))
     try:
-        unit = Unit.objects.visible_to(user).select_related("district").get(code=code)
+        unit = visible_units(user).select_related("district").get(code=code)
     except Unit.DoesNotExist:
         raise Http404(_("Không tìm thấy đơn vị."))
-    can_edit = can_enter_counts(user, unit)
+    can_edit = may_enter(user, unit)
     if for_edit and not can_edit:
         raise PermissionDenied(_("Bạn không có quyền nhập số liệu cho đơn vị này."))
     return unit, can_edit

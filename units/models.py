@@ -38,22 +38,10 @@ class UnitQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user):
-        """Every unit this person may see in detail; every list, export and API starts here."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        person = getattr(user, "person", None)
-        if person is None:
-            return self.none()
-        if user.has_perm("units.view_all_units"):
-            # District-wide roles see their own district; without one they see nothing (fail closed).
-            if person.district_id is None:
-                return self.none()
-            return self.filter(district_id=person.district_id)
-        if person.unit_id is not None and user.has_perm("submissions.view_dossiercount"):
-            return self.filter(pk=person.unit_id)
-        return self.none()
+        """Every unit this person may see in detail (units.access.visible_units)."""
+        from .access import visible_units  # access reads these models
+
+        return visible_units(user, self)
 
 
 class Unit(models.Model):
