@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from targets.arithmetic import Measure
 from dvctt_portal.figures import format_number
-from targets.progress import MonthPoint
+from targets.breakdowns import MonthPoint
 
 from .wording import rate_text
 

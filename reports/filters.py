@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from targets.arithmetic import Status
-from targets.progress import STATUS_LABELS
+from targets.results import STATUS_LABELS
 from units.models import Unit, UnitKind
 
 from .periods import MONTH_CHOICES

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from targets.arithmetic import Measure, Status
 from targets.models import TargetRule
-from targets.progress import Progress, ProcedureLine, RuleProgress
+from targets.breakdowns import ProcedureLine
+from targets.results import Progress, RuleProgress
 
 from .wording import overall_status, status_order
 

@@ -13,15 +13,9 @@ from django.utils.translation import ngettext
 
 from targets.arithmetic import Measure, Status, count_threshold_by
 from dvctt_portal.figures import format_number
-from targets.progress import (
-    Progress,
-    ProcedureLine,
-    RuleProgress,
-    UnitProgress,
-    compute_progress,
-    monthly_series,
-    procedure_breakdown,
-)
+from targets.breakdowns import ProcedureLine, monthly_series, procedure_breakdown
+from targets.progress import compute_progress
+from targets.results import Progress, RuleProgress, UnitProgress
 from units.models import Unit
 
 from .charts import monthly_chart, progress_bar

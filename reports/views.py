@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_filters.views import FilterView
 
-from targets.progress import compute_progress, progress_document
+from targets.documents import progress_document
+from targets.progress import compute_progress
 from units.access import get_unit_for_user, home_unit
 from units.models import Unit
 

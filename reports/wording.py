@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 
 from targets.arithmetic import Measure, Status
 from dvctt_portal.figures import format_number, format_rate_of
-from targets.progress import STATUS_LABELS, RuleProgress, UnitProgress
+from targets.results import RuleProgress, STATUS_LABELS, UnitProgress
 
 # Worst first: the order in which a unit's situation is summed up in one word.
 STATUS_SEVERITY = [Status.MISSED, Status.AT_RISK, Status.NO_DATA, Status.ON_TRACK, Status.MET]

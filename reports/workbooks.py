@@ -31,7 +31,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from targets.arithmetic import Measure, Status, rate_fraction
-from targets.progress import Progress, ProcedureLine
+from targets.breakdowns import ProcedureLine
+from targets.results import Progress
 from units.models import UnitKind
 
 from .rows import (

@@ -9,7 +9,7 @@ from units.models import Unit
 from .forms import DossierCountAdminForm
 from .locks import lock_for
 from .catalog import GuardsLockedFigures, procedure_change_error, unit_change_error
-from .models import ChangeReason, CountLock, DossierCount, EmptyMonth, Procedure
+from .models import CountLock, DossierCount, EmptyMonth, Procedure
 from . import services
 from .services import CountsRefused, check_empty_month, record_empty_month, remove_empty_month
 

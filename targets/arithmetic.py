@@ -6,7 +6,7 @@ dvctt_portal.figures.rate_percent, which the pages of every app also show.
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from math import ceil

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from units.models import District
 
 from .models import TargetPolicy
-from .progress import PolicyNotFound, get_policy
+from .progress import get_policy
+from .results import PolicyNotFound
 
 
 def add_period_arguments(parser) -> None:

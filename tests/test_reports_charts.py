@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from xml.etree import ElementTree
 
 from targets.arithmetic import evaluate
-from targets.progress import MonthPoint
+from targets.breakdowns import MonthPoint
 from reports.charts import monthly_chart, nice_ceiling, progress_bar
 
 SVG = "{http://www.w3.org/2000/svg}"

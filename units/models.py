@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .rules import validate_code
+from .rules import in_year_q, validate_code
 
 
 class District(models.Model):
@@ -30,12 +30,8 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
     def in_year(self, year: int):
-        """Units that existed in that year: active ones within their years, and units that have
-        stopped (merged, dissolved) up to their last year — so last year's report still adds up."""
-        return self.filter(
-            models.Q(first_year__isnull=True) | models.Q(first_year__lte=year),
-            models.Q(is_active=True, last_year__isnull=True) | models.Q(last_year__gte=year),
-        )
+        """Units that existed in that year (rules.in_year_q)."""
+        return self.filter(*in_year_q(year))
 
     def visible_to(self, user):
         """Every unit this person may see in detail (units.access.visible_units)."""

@@ -3,6 +3,7 @@
 import re
 
 from django.core.validators import RegexValidator
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 # A district's or unit's code: what the GSO codes (18229), the department codes (440.TCKH) and
@@ -23,3 +24,12 @@ validate_code = RegexValidator(
     message=_("Mã chỉ gồm chữ cái không dấu, chữ số và các dấu “.”, “-”, “_” (không có dấu cách hay “/”)."),
     code="invalid_code",
 )
+
+
+def in_year_q(year: int, prefix: str = "") -> Q:
+    """The units that existed in that year, as a query condition (`prefix` "unit__" from counts):
+    active ones within their years, and units that stopped (merged, dissolved) up to their last
+    year — so last year's report still adds up."""
+    return Q(**{f"{prefix}first_year__isnull": True}) | Q(**{f"{prefix}first_year__lte": year}), Q(
+        **{f"{prefix}is_active": True, f"{prefix}last_year__isnull": True}
+    ) | Q(**{f"{prefix}last_year__gte": year})

@@ -3,7 +3,8 @@
 import pytest
 
 from submissions.models import Authority, Procedure
-from targets.progress import get_policy, procedure_breakdown
+from targets.breakdowns import procedure_breakdown
+from targets.progress import get_policy
 
 from .test_progress import commune_procedures, district_procedures, record
 

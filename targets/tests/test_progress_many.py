@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from targets.models import TargetPolicy
-from targets.progress import compute_progress, compute_progress_many, progress_document
+from targets.documents import progress_document
+from targets.progress import compute_progress, compute_progress_many
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from submissions.models import CountLock, DossierCount
-from targets.progress import compute_progress, get_policy, progress_document
+from targets.documents import progress_document
+from targets.progress import compute_progress, get_policy
 
 from .conftest import assert_accessible_basics, assert_no_overflow, log_in, path, shoot
 

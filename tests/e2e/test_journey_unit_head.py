@@ -9,7 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from targets.progress import compute_progress, get_policy, progress_document
+from targets.documents import progress_document
+from targets.progress import compute_progress, get_policy
 
 from .conftest import assert_accessible_basics, assert_no_overflow, log_in, path, shoot
 

@@ -6,9 +6,8 @@ from django.core.management.base import BaseCommand
 from submissions.exporting import formula_safe
 from dvctt_portal.figures import format_rate_of
 from targets.cli import add_period_arguments, policies_of_year, policy_from_options
-from targets.progress import (
-    CSV_COLUMNS, compute_progress, compute_progress_many, progress_document, progress_rows, province_document,
-)
+from targets.documents import CSV_COLUMNS, progress_document, progress_rows, province_document
+from targets.progress import compute_progress, compute_progress_many
 
 
 def formula_safe_rows(rows):
