@@ -81,7 +81,8 @@ SLOT = (RIGHT - LEFT) / MONTHS
 
 def monthly_chart(points: list[MonthPoint], *, rule, year: int, through: int) -> SafeString:
     """Bars of each month's total and online dossiers; the cumulative rate (rate rules) or
-    cumulative online count (count rules) as a line against the dashed target line."""
+    cumulative online count (count rules) as a line against the dashed target line.
+    Long because the SVG is written element by element, in drawing order, where it can be checked."""
     chart_id = f"chart-{slugify(rule.code) or 'rule'}"
     is_rate = rule.measure == Measure.RATE
     target_label = (

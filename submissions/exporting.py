@@ -52,7 +52,8 @@ def filename_for(year: int, month: int, unit=None, extension: str = "xlsx") -> s
 
 def write_xlsx(rows, stream) -> None:
     """Names and codes are locked for reference (sheet protection without password); only total and
-    online may be typed, as whole numbers ≥ 0. Text is always written as text, never as a formula."""
+    online may be typed, as whole numbers ≥ 0. Text is always written as text, never as a formula.
+    Long because the sheet, its validation and its guide are laid out in the order a person reads them."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_NAME

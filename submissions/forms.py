@@ -74,6 +74,8 @@ class CountGridForm(forms.Form):
             self.fields[row.online_name] = CountField(
                 label=_("Trong đó trực tuyến, thủ tục %(code)s") % {"code": code}, initial=row.saved_online
             )
+            self.fields[row.total_name].widget.attrs["data-total"] = True  # the grid's script finds its inputs so
+            self.fields[row.online_name].widget.attrs["data-online"] = True
         self.fields["version"].error_messages["required"] = _(
             "Trang nhập liệu thiếu thông tin phiên bản — hãy tải lại trang."
         )
@@ -88,6 +90,17 @@ class CountGridForm(forms.Form):
             if rules.online_exceeds_total(total, online):
                 self.add_error(row.online_name, rules.online_over_total_message(total, online))
         return cleaned
+
+    def full_clean(self):
+        """Validate, then mark each input in error: it points to its row's one list of errors
+        (id err-<procedure>), as the grid shows them (Django adds aria-invalid itself)."""
+        super().full_clean()
+        for row in self.rows:
+            for name in (row.total_name, row.online_name):
+                if name in self.errors:
+                    attrs = self.fields[name].widget.attrs
+                    attrs["aria-describedby"] = f"err-{row.procedure.pk}"
+                    attrs["class"] = "count-input is-invalid"
 
     def values(self) -> dict:
         """{procedure: (total, online)} for every row; a blank input counts as 0."""

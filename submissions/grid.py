@@ -262,6 +262,7 @@ def build_matrix(units, year: int, *, district=None) -> Matrix:
 
     Queries: the units; who has procedures that year; the rows per unit and month (one
     aggregate); the months saved without dossiers; the locks. Five, whatever the number of units.
+    Long because each of the five answers is read once and folded into every cell in one pass.
     """
     units = list(units.select_related(None).order_by("kind", "sort_order", "code"))
     # Only the catalog these units can use — commune procedures, and the district procedures of

@@ -21,7 +21,7 @@ from .catalog import procedure_change_error, unit_change_error
 from .locks import LockIndex, future_message, is_future, lock_for, lock_message, period_label
 from . import rules
 from .models import ChangeReason, CountLock, DossierCount, EmptyMonth, Procedure, pair_error
-from .versions import MonthKey, last_change, month_version, month_versions
+from .versions import MonthKey, last_change, month_version, month_versions, values_as_of
 
 UPDATE_BATCH = 1000  # rows per UPDATE statement, fewer where the database limits parameters (SQLite)
 
@@ -115,6 +115,8 @@ def _write(entries: list[Entry], *, user, reason: str) -> list[Change]:
 
     Queries: the existing rows (locked), insert, history of inserts, update, history of updates.
     A blank (0/0) entry without a saved row creates nothing; a saved row is kept even at 0/0.
+    Long because the inserts, the updates and their history must be written from one reading
+    of the saved rows, in the same transaction.
     """
     if not entries:
         return []
@@ -505,3 +507,43 @@ def delete_procedure(*, procedure: Procedure, user, reason: str = ChangeReason.A
     procedure._history_user = user if getattr(user, "pk", None) else None
     procedure._change_reason = reason
     procedure.delete()
+
+
+# A refused save of the grid ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MergedGrid:
+    """The grid as saved now, and the form data to show again after a refused (stale) save."""
+
+    grid: "object"  # submissions.grid.Grid
+    data: object  # a QueryDict: what the person typed where they changed a row, else what is saved now
+    both_changed: set  # procedure ids that both people changed differently: marked for the person to decide
+    updated: set  # procedure ids only the other person changed: shown with their numbers
+
+
+def merge_stale_grid(*, unit: Unit, year: int, month: int, posted, typed: Mapping, seen_version: str) -> MergedGrid:
+    """A three-way merge after StaleCounts: what the page showed (`seen_version`, from the
+    history), what this person typed (`typed`: {procedure: (total, online)}), what is saved now.
+    Writes nothing; the person saves again from the merged page."""
+    from .grid import build_grid  # the grid reads these services' results; built here on demand
+
+    grid = build_grid(unit, year, month)
+    seen = values_as_of(unit.pk, year, month, seen_version)
+    data = posted.copy()
+    data["version"] = grid.version
+    both_changed, updated = set(), set()
+    typed_by_id = {procedure.pk: values for procedure, values in typed.items()}
+    for row in grid.rows:
+        pk = row.procedure.pk
+        now = (row.saved_total or 0, row.saved_online or 0)
+        mine = typed_by_id.get(pk, now)
+        before = seen.get(pk, (0, 0)) if seen is not None else None
+        if before is not None and mine == before:
+            data[row.total_name] = "" if row.saved_total is None else str(row.saved_total)
+            data[row.online_name] = "" if row.saved_online is None else str(row.saved_online)
+            if now != before:
+                updated.add(pk)
+        elif now != mine and (before is None or now != before):
+            both_changed.add(pk)
+    return MergedGrid(grid=grid, data=data, both_changed=both_changed, updated=updated)

@@ -24,8 +24,7 @@ from . import exporting, grid as grids, importing, rules
 from .forms import CountGridForm, LockForm, UploadForm
 from .locks import future_message, lock_message, period_label
 from .models import ChangeReason
-from .versions import values_as_of
-from .services import CountsRefused, StaleCounts, lock_period, save_month, unlock_period
+from .services import CountsRefused, StaleCounts, lock_period, merge_stale_grid, save_month, unlock_period
 
 IMPORT_SESSION_KEY = "entry_import"
 SAVED_SESSION_KEY = "entry_saved"
@@ -63,28 +62,6 @@ def entry_index(request):
     return render(request, "submissions/entry_index.html", context)
 
 
-def _merge(posted, grid, typed, seen):
-    """The form data after a refused save: for each row, what this person typed if they changed
-    it, else what is saved now. Returns (data, rows both people changed, rows the other changed)."""
-    data = posted.copy()
-    data["version"] = grid.version
-    both_changed, updated = set(), set()
-    typed_by_id = {procedure.pk: values for procedure, values in typed.items()}
-    for row in grid.rows:
-        pk = row.procedure.pk
-        now = (row.saved_total or 0, row.saved_online or 0)
-        mine = typed_by_id.get(pk, now)
-        before = seen.get(pk, (0, 0)) if seen is not None else None
-        if before is not None and mine == before:
-            data[row.total_name] = "" if row.saved_total is None else str(row.saved_total)
-            data[row.online_name] = "" if row.saved_online is None else str(row.saved_online)
-            if now != before:
-                updated.add(pk)
-        elif now != mine and (before is None or now != before):
-            both_changed.add(pk)
-    return data, both_changed, updated
-
-
 def _grid_context(request, grid, form, can_edit, conflict="", both_changed=(), updated=(), **extra):
     rows_with_fields = []
     for section in grid.sections:
@@ -115,9 +92,7 @@ def entry_grid(request, unit_code: str, year: int, month: int):
     _valid_month(year, month)
     unit, can_edit = get_unit_for_user(request.user, unit_code, for_edit=request.method == "POST")
     grid = grids.build_grid(unit, year, month)
-    status = 200
-    conflict = ""
-    both_changed, updated = set(), set()
+    status, conflict, merged = 200, "", None
     if request.method == "POST":
         form = CountGridForm(request.POST, rows=grid.rows)
         if grid.is_future:
@@ -127,69 +102,68 @@ def entry_grid(request, unit_code: str, year: int, month: int):
         if form.is_valid():
             try:
                 changes = save_month(
-                    unit=unit,
-                    year=year,
-                    month=month,
-                    values=form.values(),
-                    version=form.cleaned_data["version"],
-                    user=request.user,
-                    reason=ChangeReason.GRID,
+                    unit=unit, year=year, month=month, values=form.values(), version=form.cleaned_data["version"],
+                    user=request.user, reason=ChangeReason.GRID,
                 )
             except StaleCounts as refused:
-                # Nothing was written. Show the page again with the numbers saved now in the rows this
-                # person did not touch, and what they typed in the rows they changed; rows that both
-                # changed are marked for them to decide.
-                conflict = refused.message
-                seen_version = form.cleaned_data["version"]
-                typed = form.values()
-                grid = grids.build_grid(unit, year, month)
-                data, both_changed, updated = _merge(
-                    request.POST, grid, typed, values_as_of(unit.pk, year, month, seen_version)
+                # Nothing was written: the page again, with both people's numbers (services.merge_stale_grid).
+                conflict, status = refused.message, 409
+                merged = merge_stale_grid(
+                    unit=unit, year=year, month=month, posted=request.POST, typed=form.values(),
+                    seen_version=form.cleaned_data["version"],
                 )
-                form = CountGridForm(data, rows=grid.rows)
+                grid, form = merged.grid, CountGridForm(merged.data, rows=merged.grid.rows)
                 form.is_valid()
-                status = 409
             except CountsRefused as refused:
                 form.add_error(None, refused.message)
             else:
-                request.session[SAVED_SESSION_KEY] = {
-                    "unit": unit.code,
-                    "year": year,
-                    "month": month,
-                    "changes": [
-                        [c.procedure.pk, c.procedure.code, c.procedure.name, c.old_total, c.old_online, c.new_total, c.new_online]
-                        for c in changes
-                    ],
-                }
-                if changes:
-                    messages.success(
-                        request,
-                        _("Đã lưu số liệu tháng %(month)s/%(year)s của %(unit)s: %(count)s dòng thay đổi.")
-                        % {"month": month, "year": year, "unit": unit.name, "count": len(changes)},
-                    )
-                else:
-                    messages.info(request, _("Không có số nào thay đổi; không cần lưu."))
+                _remember_saved(request, unit, year, month, changes)
                 return redirect("submissions:entry_grid", unit_code=unit.code, year=year, month=month)
     else:
         form = CountGridForm(rows=grid.rows, initial={"version": grid.version})
-    saved = request.session.pop(SAVED_SESSION_KEY, None) if request.method == "GET" else None
-    if saved and (saved.get("unit"), saved.get("year"), saved.get("month")) != (unit.code, year, month):
-        saved = None
-    changed_ids = {change[0] for change in saved["changes"]} if saved else set()
+    saved_changes = _saved_changes(request, unit, year, month) if request.method == "GET" else []
+    both_changed, updated = (merged.both_changed, merged.updated) if merged else (set(), set())
     context = _grid_context(
-        request,
-        grid,
-        form,
-        can_edit,
-        conflict=conflict,
-        both_changed=both_changed,
-        updated=updated,
-        changed_ids=changed_ids | updated,
-        saved_changes=saved["changes"] if saved else [],
+        request, grid, form, can_edit, conflict=conflict, both_changed=both_changed, updated=updated,
+        changed_ids={change["procedure_id"] for change in saved_changes} | updated,
+        saved_changes=saved_changes,
         previous_url=reverse("submissions:entry_grid", args=[unit.code, *grid.previous]),
         next_url=reverse("submissions:entry_grid", args=[unit.code, *grid.next]),
     )
     return render(request, "submissions/entry_grid.html", context, status=status)
+
+
+def _remember_saved(request, unit, year: int, month: int, changes) -> None:
+    """What was just saved, for the page the save redirects to (and its message)."""
+    request.session[SAVED_SESSION_KEY] = {
+        "unit": unit.code,
+        "year": year,
+        "month": month,
+        "changes": [
+            {
+                "procedure_id": change.procedure.pk, "code": change.procedure.code, "name": change.procedure.name,
+                "old_total": change.old_total, "old_online": change.old_online,
+                "new_total": change.new_total, "new_online": change.new_online,
+            }
+            for change in changes
+        ],
+    }
+    if changes:
+        messages.success(
+            request,
+            _("Đã lưu số liệu tháng %(month)s/%(year)s của %(unit)s: %(count)s dòng thay đổi.")
+            % {"month": month, "year": year, "unit": unit.name, "count": len(changes)},
+        )
+    else:
+        messages.info(request, _("Không có số nào thay đổi; không cần lưu."))
+
+
+def _saved_changes(request, unit, year: int, month: int) -> list[dict]:
+    """The changes just saved to this unit-month (shown once), or none."""
+    saved = request.session.pop(SAVED_SESSION_KEY, None)
+    if not saved or (saved.get("unit"), saved.get("year"), saved.get("month")) != (unit.code, year, month):
+        return []
+    return [change for change in saved.get("changes", []) if isinstance(change, dict)]
 
 
 @login_required

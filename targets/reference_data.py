@@ -91,7 +91,8 @@ def read_reference(path: Path = REFERENCE_FILE) -> dict:
 
 @transaction.atomic
 def load_reference(data: dict | None = None) -> dict:
-    """Create or update the district, its units, the procedure catalog and the policies."""
+    """Create or update the district, its units, the procedure catalog and the policies.
+    Long because the four are loaded in one transaction, each from the ids of the one before."""
     data = data or read_reference()
     stats = {"units": 0, "procedures": 0, "rules": 0}
     district, _ = District.objects.update_or_create(

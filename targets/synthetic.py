@@ -86,6 +86,8 @@ def generate(size: SyntheticSize, *, progress=None) -> dict:
 
 
 def _generate_district(size, index, rng, commune_procedures, department_rows, procedure_rows, policy_row) -> int:
+    """One synthetic district for the benchmarks, in bulk inserts: units, catalog, policy, counts.
+    Long because each step needs the rows the one before it inserted (their ids)."""
     code = district_code(size.seed, index)
     district = District.objects.create(
         code=code, name=f"Huyện thử nghiệm {index:03d}", province=SYNTHETIC_PROVINCE

@@ -256,3 +256,33 @@ def test_a_planted_permission_string_is_found(db):
         "submissions/views.py:1 submissions.lock_counts",
         "templates/reports/overview.html:1 targets.export_scoring",
     ]
+
+
+# Small functions ------------------------------------------------------------------------------------
+
+LONG_FUNCTION = 60  # lines
+
+
+def long_functions(modules: dict[str, str]) -> list[str]:
+    """Functions over LONG_FUNCTION lines whose docstring does not say why ("Long because …")."""
+    found = []
+    for path, source in modules.items():
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = node.end_lineno - node.lineno + 1
+                if length > LONG_FUNCTION and "Long because" not in (ast.get_docstring(node) or ""):
+                    found.append(f"{path}:{node.lineno} {node.name} ({length} lines)")
+    return found
+
+
+def test_no_function_is_long_without_a_reason():
+    assert long_functions(app_modules()) == []
+
+
+def test_a_planted_long_function_is_found():
+    body = "".join(f"    x{number} = {number}\n" for number in range(LONG_FUNCTION))
+    planted = {
+        "reports/views.py": "def page(request):\n" + body,
+        "reports/rows.py": 'def rows():\n    """Long because it must."""\n' + body,
+    }
+    assert long_functions(planted) == [f"reports/views.py:1 page ({LONG_FUNCTION + 1} lines)"]
