@@ -1,12 +1,11 @@
 """Shared fixtures: the Đức Thọ reference data and one person per role."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from targets.reference_data import load_reference
 from units.models import District, Unit
 from units.roles import Role
-from units.services import assign_role
+from factories import make_person  # noqa: F401 (tests import it from here too)
 
 COMMUNE_A = "18229"  # Thị trấn Đức Thọ
 COMMUNE_B = "18259"  # Xã Tùng Ảnh
@@ -47,12 +46,6 @@ def commune_b(reference):
 @pytest.fixture
 def department(reference):
     return Unit.objects.get(code=DEPARTMENT)
-
-
-def make_person(username, role, unit=None, district=None):
-    user = get_user_model().objects.create_user(username=username, password="Mat-khau-thu-nghiem-1")
-    assign_role(user=user, role=role, unit=unit, district=district)
-    return get_user_model().objects.get(pk=user.pk)
 
 
 @pytest.fixture

@@ -2,10 +2,12 @@
 
 import io
 
+import factories
+
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from submissions.models import Authority, DossierCount, Procedure
+from submissions.models import DossierCount
 
 YEAR, MONTH = 2020, 9
 
@@ -42,14 +44,11 @@ def save_grid(client, unit, values, year=YEAR, month=MONTH):
 
 
 def commune_procedures(n=3, year=YEAR):
-    return list(Procedure.objects.offered_in(year).online().filter(authority=Authority.COMMUNE).order_by("code")[:n])
+    return factories.commune_procedures(n, year=year)
 
 
 def district_procedures(n=3, year=YEAR, department=None):
-    query = Procedure.objects.offered_in(year).online().filter(authority=Authority.DISTRICT)
-    if department is not None:
-        query = query.filter(department=department)
-    return list(query.order_by("code")[:n])
+    return factories.district_procedures(department, n=n, year=year)
 
 
 def counts_of(unit, year=YEAR, month=MONTH):

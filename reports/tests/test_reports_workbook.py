@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from reports.tests.factories import commune_procedures, district_procedures, record
+from factories import commune_procedures, district_procedures, record
 from reports.workbooks import HEADER_ROW
 from units.models import Unit
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from reports.tests.factories import commune_procedures, district_procedures, record
+from factories import commune_procedures, district_procedures, record
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.tests.factories import commune_procedures, district_procedures, record
+from factories import commune_procedures, district_procedures, record
 
 pytestmark = pytest.mark.django_db
 

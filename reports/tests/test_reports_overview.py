@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports.tests.factories import commune_procedures, district_procedures, record
+from factories import commune_procedures, district_procedures, record
 from reports.workbooks import HEADER_ROW
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from reports.tests.factories import home_affairs_of, make_district
+from factories import home_affairs_of, make_district
 from reports.workbooks import new_workbook
 
 pytestmark = pytest.mark.django_db
