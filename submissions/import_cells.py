@@ -23,7 +23,7 @@ class CellError(Exception):
     pass
 
 
-def _code(value, column: str, *, numbers_allowed: bool) -> str:
+def read_code(value, column: str, *, numbers_allowed: bool) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
         raise CellError(_("thiếu %(column)s.") % {"column": column})
     if isinstance(value, bool) or isinstance(value, (datetime, date, time, timedelta)):
@@ -44,7 +44,7 @@ def _code(value, column: str, *, numbers_allowed: bool) -> str:
     return text
 
 
-def _number(value, column: str, *, from_text: bool) -> int | None:
+def read_number(value, column: str, *, from_text: bool) -> int | None:
     """A whole number of an .xlsx number cell (text refused) or of a CSV field (digits only)."""
     if value is None:
         return None
@@ -107,12 +107,12 @@ def parse_row(raw: RawRow, *, from_text: bool, errors: list[RowError]) -> "Parse
         return None
     parsed = {}
     for column, reader in (
-        ("unit_code", lambda v: _code(v, "unit_code", numbers_allowed=True)),
-        ("procedure_code", lambda v: _code(v, "procedure_code", numbers_allowed=False)),
-        ("year", lambda v: _number(v, "year", from_text=from_text)),
-        ("month", lambda v: _number(v, "month", from_text=from_text)),
-        ("total", lambda v: _number(v, "total", from_text=from_text)),
-        ("online", lambda v: _number(v, "online", from_text=from_text)),
+        ("unit_code", lambda v: read_code(v, "unit_code", numbers_allowed=True)),
+        ("procedure_code", lambda v: read_code(v, "procedure_code", numbers_allowed=False)),
+        ("year", lambda v: read_number(v, "year", from_text=from_text)),
+        ("month", lambda v: read_number(v, "month", from_text=from_text)),
+        ("total", lambda v: read_number(v, "total", from_text=from_text)),
+        ("online", lambda v: read_number(v, "online", from_text=from_text)),
     ):
         try:
             parsed[column] = reader(raw.values.get(column))

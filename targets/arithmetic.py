@@ -13,8 +13,6 @@ from math import ceil
 
 from dvctt_portal.figures import rate_percent  # noqa: F401 (the percentage every app shows; used below)
 
-TWO_PLACES = Decimal("0.01")
-
 
 class Status(StrEnum):
     MET = "met"

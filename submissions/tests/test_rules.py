@@ -84,3 +84,42 @@ def test_the_rules_module_reads_no_model():
         alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
     }
     assert imported <= {"datetime", "django.db.models", "django.utils.translation"}
+
+
+def test_the_largest_accepted_count_is_a_million_and_zero_is_a_count():
+    assert rules.MAX_COUNT == 1_000_000
+    assert rules.count_error(1_000_000, 1_000_000) is None
+    assert rules.count_error(1_000_001, 0) == "Số hồ sơ quá lớn."
+    assert rules.count_error(0, 1_000_001) == "Số hồ sơ quá lớn."
+    assert rules.count_error(0, 0) is None
+    assert rules.count_error(0, -1) == "Số hồ sơ không được âm."
+
+
+def test_the_rules_name_the_catalogs_own_values():
+    from submissions.models import Authority
+    from units.models import UnitKind
+
+    assert (rules.DISTRICT_AUTHORITY, rules.COMMUNE_AUTHORITY) == (Authority.DISTRICT, Authority.COMMUNE)
+    assert rules.DEPARTMENT == UnitKind.DEPARTMENT
+
+
+def test_the_query_conditions_say_what_the_rules_say():
+    from django.db.models import Q
+
+    assert rules.offered_q(2020) == Q(first_year__lte=2020) & (Q(last_year__isnull=True) | Q(last_year__gte=2020))
+    assert rules.offered_q(2021, "procedure__") == Q(procedure__first_year__lte=2021) & (
+        Q(procedure__last_year__isnull=True) | Q(procedure__last_year__gte=2021)
+    )
+    assert rules.reporting_q(unit_kind="department", unit_id=3, unit_district_id=1) == Q(authority="district", department_id=3)
+    assert rules.reporting_q(unit_kind="commune", unit_id=7, unit_district_id=1) == (
+        Q(authority="commune") | Q(department__district_id=1)
+    )
+
+
+def test_the_reporting_messages_in_full():
+    assert rules.reporting_error(**DEPARTMENT, **procedure("district", 4, 1)) == (
+        "Thủ tục 1.001 không do Phòng Tư pháp giải quyết nên đơn vị này không nhập số liệu cho thủ tục đó."
+    )
+    assert rules.reporting_error(**COMMUNE, **procedure("district", 9, 2)) == (
+        "Thủ tục 1.001 thuộc danh mục của huyện khác, không phải của Xã Tùng Ảnh."
+    )

@@ -157,3 +157,37 @@ def test_pages_round_the_rate_once_from_the_exact_fraction():
     with translation.override("vi"):
         assert format_rate_of(108, 518) == "20,8 %"
         assert format_rate_of(1, 4) == "25,0 %"
+
+
+def test_statuses_and_measures_are_published_by_these_names():
+    from targets.arithmetic import Measure
+
+    assert [status.value for status in Status] == ["met", "on_track", "at_risk", "missed", "no_data"]
+    assert [measure.value for measure in Measure] == ["count", "rate"]
+
+
+def test_the_exact_fraction_for_spreadsheets():
+    from fractions import Fraction
+
+    from targets.arithmetic import rate_fraction
+
+    assert rate_fraction(1, 4) == Fraction(1, 4)
+    assert rate_fraction(3, 1) == Fraction(3)
+    assert rate_fraction(0, 0) is None
+
+
+def test_an_outcome_cannot_be_changed_once_computed():
+    import dataclasses
+
+    outcome = evaluate(measure="rate", target=Decimal(25), online=1, total=4, through=12)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        outcome.status = Status.MISSED
+
+
+def test_a_month_outside_the_year_or_an_unknown_measure_is_refused_loudly():
+    with pytest.raises(ValueError, match="^through must be a month 1–12, got 13$"):
+        evaluate(measure="count", target=Decimal(20), online=1, total=1, through=13)
+    with pytest.raises(ValueError, match="^through must be a month 1–12, got 0$"):
+        evaluate(measure="count", target=Decimal(20), online=1, total=1, through=0)
+    with pytest.raises(ValueError, match="^unknown measure 'share'$"):
+        evaluate(measure="share", target=Decimal(20), online=1, total=1, through=12)
