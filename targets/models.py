@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from submissions.models import Authority, OnlineLevel
 from units.models import District, Unit, UnitKind
@@ -17,6 +18,8 @@ class TargetPolicy(models.Model):
     document_number = models.CharField(_("số văn bản"), max_length=100)
     document_date = models.DateField(_("ngày ban hành"))
     title = models.CharField(_("trích yếu"), max_length=500)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["district__code", "-year"]
@@ -76,6 +79,8 @@ class TargetRule(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     sort_order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["policy", "sort_order", "code"]
