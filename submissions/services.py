@@ -302,6 +302,13 @@ def _confirm_empty_months(keys: set[tuple[int, int, int]], *, user, reason: str)
         )
 
 
+def _recorded_as(obj, *, user, reason: str) -> None:
+    """Who (a person, or nobody for the command line) and how, for the history record of the
+    next save or delete of `obj`."""
+    obj._history_user = user if getattr(user, "pk", None) else None
+    obj._change_reason = reason
+
+
 def _month_writable(unit: Unit, year: int, month: int) -> None:
     """Hold the unit's row (as every writer of its counts does), then refuse a future or locked month."""
     if is_future(year, month):
@@ -339,8 +346,7 @@ def record_empty_month(*, unit: Unit, year: int, month: int, user, reason: str =
 def remove_empty_month(*, empty_month: EmptyMonth, user, reason: str = ChangeReason.ADMIN) -> None:
     """Take back "entered without dossiers" (the month is missing again); refused once locked."""
     _month_writable(empty_month.unit, empty_month.year, empty_month.month)
-    empty_month._history_user = user if getattr(user, "pk", None) else None
-    empty_month._change_reason = reason
+    _recorded_as(empty_month, user=user, reason=reason)
     empty_month.delete()
 
 
@@ -455,10 +461,8 @@ def save_count(*, count: DossierCount, version: str | None, user, reason: str = 
     """Save one count as the admin edits it, with its history; refused as `check_count_change` says."""
     old = DossierCount.objects.select_related("unit").filter(pk=count.pk).first() if count.pk else None
     check_count_change(count=count, old=old, version=version)
-    count.updated_by = user if getattr(user, "pk", None) else None
-    count.updated_at = timezone.now()
-    count._history_user = count.updated_by
-    count._change_reason = reason
+    _recorded_as(count, user=user, reason=reason)
+    count.updated_by, count.updated_at = count._history_user, timezone.now()
     count.save()
     return count
 
@@ -467,8 +471,7 @@ def save_count(*, count: DossierCount, version: str | None, user, reason: str = 
 def delete_count(*, count: DossierCount, user, reason: str = ChangeReason.ADMIN) -> None:
     """Remove one count (it is then missing, not zero), with its history; refused once locked."""
     _month_writable(count.unit, count.year, count.month)
-    count._history_user = user if getattr(user, "pk", None) else None
-    count._change_reason = reason
+    _recorded_as(count, user=user, reason=reason)
     count.delete()
 
 
@@ -491,8 +494,7 @@ def save_procedure(*, procedure: Procedure, user, reason: str = ChangeReason.ADM
     if message:
         raise CountsRefused(message)
     procedure.full_clean()
-    procedure._history_user = user if getattr(user, "pk", None) else None
-    procedure._change_reason = reason
+    _recorded_as(procedure, user=user, reason=reason)
     procedure.save()
     return procedure
 
@@ -504,8 +506,7 @@ def delete_procedure(*, procedure: Procedure, user, reason: str = ChangeReason.A
         raise CountsRefused(
             _("Thủ tục %(code)s đã có số liệu: không xóa, hãy ghi năm kết thúc.") % {"code": procedure.code}
         )
-    procedure._history_user = user if getattr(user, "pk", None) else None
-    procedure._change_reason = reason
+    _recorded_as(procedure, user=user, reason=reason)
     procedure.delete()
 
 

@@ -40,10 +40,8 @@ class TargetPolicyForm(forms.ModelForm):
 
 
 class LockedPolicyReadOnly:
-    """A policy (or rule) of a locked year is shown read-only, with the lock named."""
-
-    def policy_of(self, obj):
-        raise NotImplementedError
+    """A policy (or rule) of a locked year is shown read-only, with the lock named; the admin
+    defines `policy_of(obj)`."""
 
     def locked(self, obj) -> str | None:
         return services.policy_lock_refusal(self.policy_of(obj)) if obj is not None else None

@@ -48,7 +48,7 @@ def scoped_sums(*, district_ids, year: int, through: int, unit_ids=None):
     )
     counts = DossierCount.objects.filter(
         offered_in_year_q(year),
-        *unit_rules.in_year_q(year, "unit__"),
+        unit_rules.in_year_q(year, "unit__"),
         district_filter,
         year=year,
         month__gte=1,

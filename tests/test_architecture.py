@@ -177,6 +177,11 @@ def admins_writing_directly(site) -> tuple[list[str], list[str]]:
         direct += [f"{kind.__name__}.{method}" for method in methods if getattr(kind, method) is getattr(ModelAdmin, method)]
         if "delete_selected" in model_admin.get_actions(request):
             direct.append(f"{kind.__name__}: bulk delete")
+        from units.admin import ServiceWrites
+
+        if issubclass(kind, ServiceWrites):  # its save and delete call these hooks
+            hooks = ["delete_through_service"] + (["save_through_service"] if kind.save_model is ServiceWrites.save_model else [])
+            direct += [f"{kind.__name__}.{hook} missing" for hook in hooks if not hasattr(kind, hook)]
     return sorted(administered), direct
 
 
@@ -193,11 +198,20 @@ def test_a_planted_admin_that_writes_directly_is_found():
 
     from submissions.models import Procedure
 
+    from units.admin import ServiceWrites
+    from units.models import District
+
+    class HalfDone(ServiceWrites, admin.ModelAdmin):
+        def save_through_service(self, obj, *, user):
+            pass
+
     site = admin.AdminSite(name="planted")
     site.register(Procedure, admin.ModelAdmin)
+    site.register(District, HalfDone)
     assert admins_writing_directly(site) == (
-        ["Procedure"],
-        ["ModelAdmin.save_model", "ModelAdmin.delete_model", "ModelAdmin.delete_queryset", "ModelAdmin: bulk delete"],
+        ["District", "Procedure"],
+        ["ModelAdmin.save_model", "ModelAdmin.delete_model", "ModelAdmin.delete_queryset", "ModelAdmin: bulk delete",
+         "HalfDone.delete_through_service missing"],
     )
 
 

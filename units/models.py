@@ -31,7 +31,7 @@ class UnitQuerySet(models.QuerySet):
 
     def in_year(self, year: int):
         """Units that existed in that year (rules.in_year_q)."""
-        return self.filter(*in_year_q(year))
+        return self.filter(in_year_q(year))
 
     def visible_to(self, user):
         """Every unit this person may see in detail (units.access.visible_units)."""

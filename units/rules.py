@@ -30,6 +30,6 @@ def in_year_q(year: int, prefix: str = "") -> Q:
     """The units that existed in that year, as a query condition (`prefix` "unit__" from counts):
     active ones within their years, and units that stopped (merged, dissolved) up to their last
     year — so last year's report still adds up."""
-    return Q(**{f"{prefix}first_year__isnull": True}) | Q(**{f"{prefix}first_year__lte": year}), Q(
-        **{f"{prefix}is_active": True, f"{prefix}last_year__isnull": True}
-    ) | Q(**{f"{prefix}last_year__gte": year})
+    started = Q(**{f"{prefix}first_year__isnull": True}) | Q(**{f"{prefix}first_year__lte": year})
+    not_ended = Q(**{f"{prefix}is_active": True, f"{prefix}last_year__isnull": True}) | Q(**{f"{prefix}last_year__gte": year})
+    return started & not_ended

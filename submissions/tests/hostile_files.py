@@ -138,3 +138,28 @@ SHAPES = {
     "five million blank CSV lines": (csv_of_blank_lines, "so-lieu.csv", "quá nhiều dòng"),
     "a CSV line of 2.5 million cells": (csv_wide_line, "so-lieu.csv", "quá nhiều cột"),
 }
+
+
+def _patched_entry(name: str, *, local_at: int, central_at: int, value: int) -> bytes:
+    """The template with a two-byte field of one part changed, in the part's own header
+    (`local_at`) and in its entry of the central directory (`central_at`)."""
+    data = bytearray(template())
+    local = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(name).header_offset
+    data[local + local_at:local + local_at + 2] = value.to_bytes(2, "little")
+    entry = data.find(b"PK\x01\x02")
+    while entry != -1:
+        name_length = int.from_bytes(data[entry + 28:entry + 30], "little")
+        if data[entry + 46:entry + 46 + name_length] == name.encode():
+            data[entry + central_at:entry + central_at + 2] = value.to_bytes(2, "little")
+        entry = data.find(b"PK\x01\x02", entry + 4)
+    return bytes(data)
+
+
+def encrypted_part() -> bytes:
+    """A workbook whose sheet is marked as encrypted (zipfile wants a password to read it)."""
+    return _patched_entry("xl/worksheets/sheet1.xml", local_at=6, central_at=8, value=0x1)
+
+
+def unknown_compression() -> bytes:
+    """A workbook whose sheet claims a compression method zipfile does not know (99, AES)."""
+    return _patched_entry("xl/worksheets/sheet1.xml", local_at=8, central_at=10, value=99)

@@ -100,3 +100,13 @@ def test_a_real_template_of_20000_rows_is_still_read_whole():
     assert len(read) == MAX_ROWS
     assert read[-1].row == MAX_ROWS + 1
     assert read[-1].values["procedure_code"] == f"1.{MAX_ROWS - 1:05d}"
+
+
+@pytest.mark.parametrize("build", [hostile_files.encrypted_part, hostile_files.unknown_compression])
+def test_an_encrypted_or_strangely_compressed_part_is_not_a_valid_workbook(build):
+    from submissions.importing import preview_import
+
+    preview = preview_import(data=build(), filename="so-lieu.xlsx")
+    assert [(error.row, error.message) for error in preview.errors] == [
+        (None, "Tệp không phải bảng tính Excel (.xlsx) hợp lệ.")
+    ]
