@@ -137,6 +137,20 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".replace(".", ",")
 
 
+class MonthActionForm(forms.Form):
+    """The confirmation step of a unit-month's transition; unapproving needs a reason."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, reason_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required
+        if not reason_required:
+            del self.fields["reason"]
+
+
 class LockForm(forms.Form):
     year = forms.IntegerField(min_value=rules.FIRST_YEAR, max_value=rules.LAST_YEAR)
     month = forms.IntegerField(min_value=1, max_value=12, required=False)

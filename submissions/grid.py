@@ -17,8 +17,10 @@ from dvctt_portal.figures import rate_percent
 from units.models import Unit
 
 from . import rules
+from .cycle import year_cycle
 from .locks import LockIndex, is_future, lock_for
-from .models import Authority, CountLock, DossierCount, EmptyMonth, Procedure
+from .models import Authority, CountLock, DossierCount, Procedure
+from .rules import MonthState
 from .versions import LastChange, last_change, month_version
 
 
@@ -192,20 +194,21 @@ def build_grid(unit: Unit, year: int, month: int) -> Grid:
     )
 
 
-class CellState:
-    ENTERED = "entered"
-    MISSING = "missing"
-    LOCKED = "locked"
-    NOT_DUE = "not_due"
-    NONE = "none"  # the unit has no level 3/4 procedure that year: nothing to enter
-
-
 CELL_LABELS = {
-    CellState.ENTERED: gettext_lazy("Đã nhập"),
-    CellState.MISSING: gettext_lazy("Chưa nhập"),
-    CellState.LOCKED: gettext_lazy("Đã khóa"),
-    CellState.NOT_DUE: gettext_lazy("Chưa đến kỳ"),
-    CellState.NONE: gettext_lazy("Không có thủ tục mức độ 3, 4"),
+    MonthState.ENTERED: gettext_lazy("Đã nhập"),
+    MonthState.EMPTY: gettext_lazy("Không phát sinh hồ sơ"),
+    MonthState.CONFIRMED: gettext_lazy("Đơn vị đã xác nhận"),
+    MonthState.APPROVED: gettext_lazy("Đã phê duyệt"),
+    MonthState.MISSING: gettext_lazy("Chưa nhập"),
+    MonthState.NOT_DUE: gettext_lazy("Chưa đến hạn"),
+    MonthState.NONE: gettext_lazy("Không có thủ tục mức độ 3, 4"),
+}
+LOCKED_LABEL = gettext_lazy("Đã khóa")
+LATE_LABEL = gettext_lazy("Trễ hạn")
+# The mark in each cell (with the words beside it for screen readers and in the legend).
+CELL_MARKS = {
+    MonthState.ENTERED: "✓", MonthState.EMPTY: "∅", MonthState.CONFIRMED: "✔", MonthState.APPROVED: "★",
+    MonthState.MISSING: "!", MonthState.NOT_DUE: "·", MonthState.NONE: "–",
 }
 
 
@@ -213,19 +216,26 @@ CELL_LABELS = {
 class Cell:
     unit: Unit
     month: int
-    rows: int
-    state: str  # entered, missing or not due
+    state: str  # rules.MonthState
     locked: bool
+    late: bool
 
     @property
     def label(self) -> str:
+        words = [str(CELL_LABELS[self.state])]
+        if self.late:
+            words.append(str(LATE_LABEL))
         if self.locked:
-            return f"{CELL_LABELS[self.state]} · {CELL_LABELS[CellState.LOCKED]}"
-        return str(CELL_LABELS[self.state])
+            words.append(str(LOCKED_LABEL))
+        return " · ".join(words)
+
+    @property
+    def mark(self) -> str:
+        return CELL_MARKS[self.state]
 
     @property
     def entered(self) -> bool:
-        return self.rows > 0
+        return self.state in MonthState.REPORTED
 
 
 @dataclass
@@ -236,7 +246,7 @@ class MatrixRow:
 
     @property
     def missing(self) -> int:
-        return sum(1 for cell in self.cells if cell.state == CellState.MISSING)
+        return sum(1 for cell in self.cells if cell.state == MonthState.MISSING)
 
 
 @dataclass
@@ -258,60 +268,30 @@ class Matrix:
 
 
 def build_matrix(units, year: int, *, district=None) -> Matrix:
-    """Unit × month for a year: entered, missing, locked, not yet due.
+    """Unit × month for a year: where each report stands (cycle.year_cycle), late, locked.
 
-    Queries: the units; who has procedures that year; the rows per unit and month (one
-    aggregate); the months saved without dossiers; the locks. Five, whatever the number of units.
-    Long because each of the five answers is read once and folded into every cell in one pass.
+    Queries: those of `year_cycle` (six at most) and the locks, whatever the number of units.
     """
     units = list(units.select_related(None).order_by("kind", "sort_order", "code"))
-    # Only the catalog these units can use — commune procedures, and the district procedures of
-    # their own districts — not every district's catalog of a province or of the nation.
-    offered = set(
-        Procedure.objects.offered_in(year).online()
-        .filter(Q(authority=Authority.COMMUNE) | Q(department__district_id__in={unit.district_id for unit in units}))
-        .values_list("authority", "department_id").distinct()
-    )
-    departments_with_procedures = {department_id for _authority, department_id in offered if department_id}
-    counts = {
-        (values["unit_id"], values["month"]): values["rows"]
-        for values in DossierCount.objects.filter(year=year, unit__in=[unit.pk for unit in units])
-        .values("unit_id", "month")
-        .annotate(rows=Count("id"))
-        .order_by()
-    }
-    for unit_id, month in EmptyMonth.objects.filter(year=year, unit__in=[unit.pk for unit in units]).values_list(
-        "unit_id", "month"
-    ):
-        counts.setdefault((unit_id, month), 0)
+    today = timezone.localdate()
+    cycle = year_cycle(units, year, today=today)
     district_ids = {unit.district_id for unit in units}
     if district is not None:
         district_ids.add(district.pk)
     locks = LockIndex.load(district_ids=district_ids, years=[year])
-    today = timezone.localdate()
     rows = []
-    for unit in units:
-        applies = bool(offered) if unit.is_commune else unit.pk in departments_with_procedures
-        cells = []
-        for month in range(1, 13):
-            entered = counts.get((unit.pk, month), 0)
-            reported = (unit.pk, month) in counts  # rows, or saved as a month without dossiers
-            locked = locks.get(unit.district_id, year, month) is not None
-            if not applies and not reported:
-                state = CellState.NONE
-            elif reported:
-                state = CellState.ENTERED
-            elif is_future(year, month, today=today):
-                state = CellState.NOT_DUE
-            else:
-                state = CellState.MISSING
-            cells.append(Cell(unit, month, entered, state, locked))
-        rows.append(MatrixRow(unit, cells, applies))
+    for unit_year in cycle.units:
+        unit = unit_year.unit
+        cells = [
+            Cell(unit, month.month, month.state, locks.get(unit.district_id, year, month.month) is not None, month.late)
+            for month in unit_year.months
+        ]
+        rows.append(MatrixRow(unit, cells, unit_year.applies))
     lock_district_id = district.pk if district is not None else None
     columns = [
         MonthColumn(
             month=month,
-            entered=sum(1 for row in rows if row.cells[month - 1].state == CellState.ENTERED),
+            entered=sum(1 for row in rows if row.applies and row.cells[month - 1].entered),
             units=sum(1 for row in rows if row.applies),
             year_locked=lock_district_id is not None and locks.year_lock(lock_district_id, year) is not None,
             lock=locks.month_lock(lock_district_id, year, month) if lock_district_id is not None else None,

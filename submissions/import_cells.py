@@ -96,6 +96,7 @@ class ParsedRow:
     month: int
     total: int
     online: int
+    written: bool = True  # both numbers were written (a blank cell reads as 0 but says nothing)
 
 
 def parse_row(raw: RawRow, *, from_text: bool, errors: list[RowError]) -> "ParsedRow | None":
@@ -139,4 +140,5 @@ def parse_row(raw: RawRow, *, from_text: bool, errors: list[RowError]) -> "Parse
         parsed["month"],
         parsed["total"] or 0,
         parsed["online"] or 0,
+        parsed["total"] is not None and parsed["online"] is not None,
     )

@@ -169,7 +169,7 @@ def preview_import(*, data: bytes, filename: str, user=None) -> ImportPreview:
     parsed = [row for raw in raw_rows if (row := parse_row(raw, from_text=from_text, errors=errors)) is not None]
     found = _Found.load(parsed, user=user)
     checker = _RowChecker(found, user=user)
-    blank_rows: dict[MonthKey, list[Entry]] = {}  # 0/0 rows with nothing saved, by unit-month
+    blank_rows: dict[MonthKey, list[Entry]] = {}  # rows written as 0 and 0 with nothing saved, by unit-month
     counted_months: set[MonthKey] = set()  # unit-months with a row that saves a number
     for row in parsed:
         unit, procedure = found.units.get(row.unit_code), found.procedures.get(row.procedure_code)
@@ -183,7 +183,8 @@ def preview_import(*, data: bytes, filename: str, user=None) -> ImportPreview:
         preview.versions[month_key] = ""
         if old is None and (row.total, row.online) == (0, 0):
             preview.unchanged += 1
-            blank_rows.setdefault(month_key, []).append(entry)
+            if row.written:  # an untouched template's blank cells declare nothing
+                blank_rows.setdefault(month_key, []).append(entry)
             continue
         counted_months.add(month_key)
         if old == (row.total, row.online):
@@ -282,8 +283,9 @@ class _RowChecker:
 def _find_empty_months(
     preview: ImportPreview, blank_rows: dict[MonthKey, list[Entry]], with_numbers: set[MonthKey]
 ) -> None:
-    """The unit-months of the file with nothing but zeros and nothing saved are entered, as an empty
-    grid saved is: list those not recorded yet, and hand their rows to the service, which checks them
+    """The unit-months of the file whose rows all say 0 (written, not left blank) and that have nothing
+    saved are declared without dossiers — the preview lists them and the person confirms it: list
+    those not recorded yet, and hand their rows to the service, which checks them
     (locks, versions) like any other and records the months (services._confirm_empty_months).
     One query, only when the file has such a month."""
     candidates = set(blank_rows) - with_numbers

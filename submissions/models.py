@@ -276,3 +276,62 @@ class EmptyMonth(models.Model):
 
     def __str__(self):
         return f"{self.unit.code} · {self.month:02d}/{self.year}"
+
+
+class MonthTransition(models.TextChoices):
+    """What happened to a unit-month's report; kept as its history record's change reason."""
+
+    CONFIRM = "confirm", _("Xác nhận số liệu")
+    APPROVE = "approve", _("Phê duyệt")
+    UNAPPROVE = "unapprove", _("Hủy phê duyệt")
+    REOPEN = "reopen", _("Số liệu thay đổi sau khi xác nhận: trở lại “đã nhập”")
+
+
+class MonthReport(models.Model):
+    """Where a unit-month stands beyond its figures: vouched for by the unit (confirmed: by its
+    head, or by district staff on its behalf) and accepted by the district (approved).
+
+    Written only by submissions.services; every transition is in the history, with who and why
+    (`note`: the reason given, or what changed a confirmed month).
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="month_reports", verbose_name=_("đơn vị"))
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(rules.FIRST_YEAR), MaxValueValidator(rules.LAST_YEAR)])
+    month = models.PositiveSmallIntegerField(_("tháng"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("xác nhận bởi"),
+    )
+    confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+    confirmed_on_behalf = models.BooleanField(_("cán bộ xác nhận thay đơn vị"), default=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("phê duyệt bởi"),
+    )
+    approved_at = models.DateTimeField(_("phê duyệt lúc"), null=True, blank=True)
+    note = models.CharField(_("lý do"), max_length=500, blank=True, default="")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("xác nhận, phê duyệt số liệu tháng")
+        verbose_name_plural = _("xác nhận, phê duyệt số liệu tháng")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "month"], name="month_report_once_per_unit_month"),
+            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="month_report_1_to_12"),
+            models.CheckConstraint(
+                condition=models.Q(approved_at__isnull=True) | models.Q(confirmed_at__isnull=False),
+                name="month_report_approved_only_when_confirmed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit.code} · {self.month:02d}/{self.year}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None

@@ -15,8 +15,12 @@ live feedback (tests/e2e/test_rules_in_the_browser.py checks that both agree).
 | which unit reports which procedure | `reporting_error`, `reporting_q` |
 | a count is a whole number from 0 to MAX_COUNT | `MAX_COUNT`, `count_error` |
 | online dossiers are some of all the dossiers | `online_exceeds_total` |
+| a month's report is due by a day of the next month | `DEFAULT_DUE_DAY`, `due_date`, `is_past_due`, `has_ended` |
+| where a unit-month stands (missing … approved) | `MonthState`, `month_state` |
+| a month confirmed after its due date is late | `is_on_time`, `is_late` |
 """
 
+import calendar
 from datetime import date
 
 from django.db.models import Q
@@ -116,3 +120,87 @@ def online_over_total_message(total: int, online: int) -> str:
         "online": online,
         "total": total,
     }
+
+
+# The reporting cycle -------------------------------------------------------------------------------
+
+DEFAULT_DUE_DAY = 5  # a month's report is due by the 5th of the next month, unless the district says otherwise
+MAX_DUE_DAY = 28  # every month has that day
+
+
+def due_date(year: int, month: int, due_day: int) -> date:
+    """The last day on which a unit's report of that month is on time: `due_day` of the next month."""
+    next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return date(next_year, next_month, min(due_day, calendar.monthrange(next_year, next_month)[1]))
+
+
+def is_past_due(year: int, month: int, due_day: int, *, today: date) -> bool:
+    """Whether a month's report is now overdue when missing (today is after its due date)."""
+    return today > due_date(year, month, due_day)
+
+
+def has_ended(year: int, month: int, *, today: date) -> bool:
+    """Whether the month is over, so its figures can be vouched for."""
+    last_day = date(year, month, calendar.monthrange(year, month)[1])
+    return today > last_day
+
+
+def last_due_month(year: int, due_day: int, *, today: date) -> int | None:
+    """The last month of `year` whose report is due by now (0 months: None)."""
+    due = [month for month in range(1, 13) if is_past_due(year, month, due_day, today=today)]
+    return due[-1] if due else None
+
+
+class MonthState:
+    """Where one unit-month stands. Locked is told apart (a lock holds every state)."""
+
+    NOT_DUE = "not_due"  # nothing yet, and not overdue
+    MISSING = "missing"  # nothing, and past its due date
+    ENTERED = "entered"  # figures saved
+    EMPTY = "empty"  # declared "no dossier" (không phát sinh hồ sơ)
+    CONFIRMED = "confirmed"  # vouched for by the unit (its head, or staff on its behalf)
+    APPROVED = "approved"  # accepted by the district (Home Affairs)
+    NONE = "none"  # the unit has nothing to report that month: no report expected
+
+    REPORTED = frozenset({ENTERED, EMPTY, CONFIRMED, APPROVED})
+
+
+def month_state(*, expected: bool, has_counts: bool, declared_empty: bool, confirmed: bool, approved: bool,
+                past_due: bool) -> str:
+    """The state of a unit-month from what is recorded of it."""
+    if approved:
+        return MonthState.APPROVED
+    if confirmed:
+        return MonthState.CONFIRMED
+    if has_counts:
+        return MonthState.ENTERED
+    if declared_empty:
+        return MonthState.EMPTY
+    if not expected:
+        return MonthState.NONE
+    return MonthState.MISSING if past_due else MonthState.NOT_DUE
+
+
+def is_on_time(*, confirmed_on: date | None, due: date) -> bool:
+    """On time means confirmed by the due date."""
+    return confirmed_on is not None and confirmed_on <= due
+
+
+def is_late(*, confirmed_on: date | None, due: date, today: date) -> bool:
+    """Late: confirmed after the due date, or still not confirmed once it has passed."""
+    if confirmed_on is None:
+        return today > due
+    return confirmed_on > due
+
+
+def month_range_label(months) -> str:
+    """[10, 11, 12] → "T10–T12"; [3, 5, 6] → "T3, T5–T6": months as a reader scans them."""
+    months = sorted(set(months))
+    parts, start = [], None
+    for index, month in enumerate(months):
+        if start is None:
+            start = month
+        if index + 1 == len(months) or months[index + 1] != month + 1:
+            parts.append(f"T{start}" if start == month else f"T{start}–T{month}")
+            start = None
+    return ", ".join(parts)

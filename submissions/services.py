@@ -18,9 +18,9 @@ from units import services as unit_services
 from units.models import District, Unit
 
 from .catalog import procedure_change_error, unit_change_error
-from .locks import LockIndex, future_message, is_future, lock_for, lock_message, period_label
+from .locks import LockIndex, format_moment, future_message, is_future, lock_for, lock_message, period_label, person_name
 from . import rules
-from .models import ChangeReason, CountLock, DossierCount, EmptyMonth, Procedure, pair_error
+from .models import ChangeReason, CountLock, DossierCount, EmptyMonth, MonthReport, MonthTransition, Procedure, pair_error
 from .versions import MonthKey, last_change, month_version, month_versions, values_as_of
 
 UPDATE_BATCH = 1000  # rows per UPDATE statement, fewer where the database limits parameters (SQLite)
@@ -48,6 +48,10 @@ class StaleCounts(CountsRefused):
 
 class InvalidCounts(CountsRefused):
     pass
+
+
+class MonthApproved(CountsRefused):
+    """The district approved the month: it changes only after it is unapproved, with a reason."""
 
 
 @dataclass(frozen=True)
@@ -230,9 +234,11 @@ def save_month(
 
     Queries (at most eight): lock the unit row; the month's lock; the month's version; then
     `_write` (existing rows, insert, its history, update, its history).
-    Raises MonthInFuture, MonthLocked, StaleCounts (somebody saved since `version` was read)
-    or InvalidCounts (also for a month without any procedure to report: nothing to confirm);
-    nothing is written then.
+    Raises MonthInFuture, MonthLocked, MonthApproved, StaleCounts (somebody saved since `version`
+    was read) or InvalidCounts (also for a month without any procedure to report); nothing is
+    written then. Saving changes nothing else: an unchanged grid, even an empty one, stays as it
+    was (a month without dossiers is declared with `record_empty_month`, its own step). A change to
+    a confirmed month sends it back to "entered".
     """
     if not values:
         raise InvalidCounts(nothing_to_report_message(unit, year))
@@ -247,8 +253,8 @@ def save_month(
         if message:
             raise InvalidCounts(message)
     changes = _write(entries, user=user, reason=reason)
-    if not changes:
-        _confirm_empty_months({(unit.pk, year, month)}, user=user, reason=reason)
+    if changes:
+        _reopen_confirmed({(unit.pk, year, month)}, user=user, reason=reason)
     return changes
 
 
@@ -259,11 +265,11 @@ def nothing_to_report_message(unit: Unit, year: int) -> str:
     }
 
 
-def _confirm_empty_months(keys: set[tuple[int, int, int]], *, user, reason: str) -> None:
-    """Record the unit-months among `keys` that were saved with no dossier at all, so the
-    completeness matrix shows them as entered, with their history (who confirmed, when, how).
-    Three queries and the history's, whatever the number of keys; only months that have a
-    procedure to report reach here (save_month refuses the others, an import's rows name one)."""
+def _confirm_empty_months(keys: set[tuple[int, int, int]], *, user, reason: str) -> set[tuple[int, int, int]]:
+    """Record the unit-months among `keys` that have no dossier at all as declared empty, with
+    their history (who declared, when, how); returns those newly declared. Three queries and the
+    history's, whatever the number of keys; only months that have a procedure to report reach
+    here (the declaration checks it; an import's rows name one, each written as 0 explicitly)."""
     unit_ids = {unit_id for unit_id, _year, _month in keys}
     with_rows = set(
         DossierCount.objects.filter(
@@ -274,7 +280,7 @@ def _confirm_empty_months(keys: set[tuple[int, int, int]], *, user, reason: str)
     )
     empty = sorted(keys - with_rows)
     if not empty:
-        return
+        return set()
     confirmer = user if getattr(user, "pk", None) else None
     now = timezone.now()
     recorded = {
@@ -300,6 +306,7 @@ def _confirm_empty_months(keys: set[tuple[int, int, int]], *, user, reason: str)
         EmptyMonth.history.bulk_history_create(
             again, update=True, default_user=confirmer, default_change_reason=reason, default_date=now,
         )
+    return {(row.unit_id, row.year, row.month) for row in new}
 
 
 def _recorded_as(obj, *, user, reason: str) -> None:
@@ -317,6 +324,7 @@ def _month_writable(unit: Unit, year: int, month: int) -> None:
     lock = lock_for(unit.district_id, year, month)
     if lock is not None:
         raise MonthLocked(lock_message(lock, month=month))
+    _refuse_approved({(unit.pk, year, month)})
 
 
 def check_empty_month(*, unit: Unit, year: int, month: int) -> None:
@@ -335,8 +343,9 @@ def check_empty_month(*, unit: Unit, year: int, month: int) -> None:
 
 @transaction.atomic
 def record_empty_month(*, unit: Unit, year: int, month: int, user, reason: str = ChangeReason.ADMIN) -> EmptyMonth:
-    """Record a unit-month as entered without dossiers (the admin's "add"), as saving its empty
-    grid does; refused as `check_empty_month` says."""
+    """Declare a unit-month without dossiers ("không phát sinh hồ sơ"): its own step, from the
+    grid's button (after a confirmation page) or the admin's "add"; refused as `check_empty_month`
+    says."""
     check_empty_month(unit=unit, year=year, month=month)
     _confirm_empty_months({(unit.pk, year, month)}, user=user, reason=reason)
     return EmptyMonth.objects.get(unit=unit, year=year, month=month)
@@ -344,10 +353,12 @@ def record_empty_month(*, unit: Unit, year: int, month: int, user, reason: str =
 
 @transaction.atomic
 def remove_empty_month(*, empty_month: EmptyMonth, user, reason: str = ChangeReason.ADMIN) -> None:
-    """Take back "entered without dossiers" (the month is missing again); refused once locked."""
+    """Take back "entered without dossiers" (the month is missing again); refused once locked or
+    approved; a confirmation of the month goes with it."""
     _month_writable(empty_month.unit, empty_month.year, empty_month.month)
     _recorded_as(empty_month, user=user, reason=reason)
     empty_month.delete()
+    _reopen_confirmed({(empty_month.unit_id, empty_month.year, empty_month.month)}, user=user, reason=reason)
 
 
 @transaction.atomic
@@ -374,6 +385,7 @@ def apply_counts(
         if lock is not None:
             raise MonthLocked(lock_message(lock, month=entry.month))
     keys = {(entry.unit.pk, entry.year, entry.month) for entry in entries}
+    _refuse_approved(keys)
     current = month_versions(keys)
     for key in sorted(keys):
         if current[key] != versions.get(key):
@@ -383,8 +395,148 @@ def apply_counts(
         if message:
             raise InvalidCounts(message)
     changes = _write(entries, user=user, reason=reason)
-    _confirm_empty_months(keys, user=user, reason=reason)
+    declared = _confirm_empty_months(keys, user=user, reason=reason)
+    _reopen_confirmed({(c.unit.pk, c.year, c.month) for c in changes} | declared, user=user, reason=reason)
     return changes
+
+
+# The reporting cycle: confirm, approve, unapprove ---------------------------------------------------
+
+
+def _reports_of(keys) -> list[MonthReport]:
+    """The recorded reports of these unit-months (one query)."""
+    if not keys:
+        return []
+    return [
+        report
+        for report in MonthReport.objects.select_related("approved_by").filter(
+            unit_id__in={u for u, _y, _m in keys}, year__in={y for _u, y, _m in keys}, month__in={m for _u, _y, m in keys}
+        )
+        if (report.unit_id, report.year, report.month) in keys
+    ]
+
+
+def approved_message(report: MonthReport, unit_name: str = "") -> str:
+    return _(
+        "%(period)s của %(unit)s đã được %(person)s phê duyệt lúc %(moment)s: muốn sửa, Cơ quan Nội vụ phải "
+        "hủy phê duyệt (có lý do) trước."
+    ) % {
+        "period": period_label(report.year, report.month),
+        "unit": unit_name or report.unit.name,
+        "person": person_name(report.approved_by) or _("dòng lệnh"),
+        "moment": format_moment(report.approved_at),
+    }
+
+
+def _refuse_approved(keys: set[tuple[int, int, int]]) -> None:
+    """Raise MonthApproved when any of these unit-months is approved (one query)."""
+    for report in _reports_of(keys):
+        if report.is_approved:
+            raise MonthApproved(approved_message(report))
+
+
+def _reopen_confirmed(keys: set[tuple[int, int, int]], *, user, reason: str) -> None:
+    """A confirmed month whose figures changed goes back to "entered": the confirmation is cleared,
+    and the history records who changed it and how (`note`). One query, and one write a month."""
+    for report in _reports_of(keys):
+        if report.is_confirmed and not report.is_approved:
+            report.confirmed_by, report.confirmed_at, report.confirmed_on_behalf = None, None, False
+            report.note = reason
+            _recorded_as(report, user=user, reason=MonthTransition.REOPEN)
+            report.save()
+
+
+def _month_report(unit: Unit, year: int, month: int) -> MonthReport:
+    return MonthReport.objects.select_for_update().filter(unit=unit, year=year, month=month).first() or MonthReport(
+        unit=unit, year=year, month=month
+    )
+
+
+def is_reported(unit: Unit, year: int, month: int) -> bool:
+    """Figures saved (even all zeros) or declared without dossiers (two small queries)."""
+    return (
+        DossierCount.objects.filter(unit=unit, year=year, month=month).exists()
+        or EmptyMonth.objects.filter(unit=unit, year=year, month=month).exists()
+    )
+
+
+def _check_cycle_month(unit: Unit, year: int, month: int) -> None:
+    """Hold the unit's row; refuse a locked month or one not yet over (nothing final to vouch for)."""
+    Unit.objects.select_for_update().only("pk").get(pk=unit.pk)
+    if not rules.has_ended(year, month, today=timezone.localdate()):
+        raise InvalidCounts(_("%(period)s chưa kết thúc nên chưa xác nhận, phê duyệt được.") % {"period": period_label(year, month)})
+    lock = lock_for(unit.district_id, year, month)
+    if lock is not None:
+        raise MonthLocked(lock_message(lock, month=month))
+
+
+@transaction.atomic
+def confirm_month(*, unit: Unit, year: int, month: int, user, on_behalf: bool) -> MonthReport:
+    """The unit vouches for its month (its head; or district staff on its behalf, recorded so).
+
+    Refused: a month not over, locked, not reported (neither figures nor declared empty), already
+    confirmed or approved."""
+    _check_cycle_month(unit, year, month)
+    report = _month_report(unit, year, month)
+    if report.is_approved:
+        raise MonthApproved(approved_message(report, unit.name))
+    if report.is_confirmed:
+        raise InvalidCounts(_("%(period)s của %(unit)s đã được xác nhận.") % {"period": period_label(year, month), "unit": unit.name})
+    if not is_reported(unit, year, month):
+        raise InvalidCounts(
+            _("%(period)s của %(unit)s chưa có số liệu: hãy nhập số liệu hoặc ghi “không phát sinh hồ sơ” trước khi xác nhận.")
+            % {"period": period_label(year, month), "unit": unit.name}
+        )
+    report.confirmed_by = user if getattr(user, "pk", None) else None
+    report.confirmed_at = timezone.now()
+    report.confirmed_on_behalf = on_behalf
+    report.note = ""
+    _recorded_as(report, user=user, reason=MonthTransition.CONFIRM)
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def approve_month(*, unit: Unit, year: int, month: int, user) -> MonthReport:
+    """The district accepts a confirmed month; refused unless confirmed and not yet approved, or when locked."""
+    _check_cycle_month(unit, year, month)
+    report = _month_report(unit, year, month)
+    if report.is_approved:
+        raise MonthApproved(approved_message(report, unit.name))
+    if not report.is_confirmed:
+        raise InvalidCounts(
+            _("%(period)s của %(unit)s chưa được đơn vị xác nhận nên chưa phê duyệt được.")
+            % {"period": period_label(year, month), "unit": unit.name}
+        )
+    report.approved_by = user if getattr(user, "pk", None) else None
+    report.approved_at = timezone.now()
+    report.note = ""
+    _recorded_as(report, user=user, reason=MonthTransition.APPROVE)
+    report.save()
+    return report
+
+
+@transaction.atomic
+def unapprove_month(*, unit: Unit, year: int, month: int, user, reason: str) -> MonthReport:
+    """Take an approval back, with a reason (the month is then confirmed, and can be changed)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidCounts(_("Hãy ghi lý do hủy phê duyệt."))
+    if len(reason) > 500:
+        raise InvalidCounts(_("Lý do dài quá 500 ký tự."))
+    Unit.objects.select_for_update().only("pk").get(pk=unit.pk)
+    lock = lock_for(unit.district_id, year, month)
+    if lock is not None:
+        raise MonthLocked(lock_message(lock, month=month))
+    report = _month_report(unit, year, month)
+    if not report.is_approved:
+        raise InvalidCounts(_("%(period)s của %(unit)s chưa được phê duyệt.") % {"period": period_label(year, month), "unit": unit.name})
+    report.approved_by, report.approved_at = None, None
+    report.note = reason
+    _recorded_as(report, user=user, reason=MonthTransition.UNAPPROVE)
+    report.save()
+    return report
 
 
 def _hold_district(district: District) -> None:
@@ -449,6 +601,7 @@ def check_count_change(*, count: DossierCount, old: DossierCount | None, version
         lock = lock_for(district_id, year, month)
         if lock is not None:
             raise MonthLocked(lock_message(lock, month=month))
+    _refuse_approved({(count.unit_id, count.year, count.month)} | ({(old.unit_id, old.year, old.month)} if old else set()))
     if old is not None and version != month_version(old.unit_id, old.year, old.month):
         raise StaleCounts(stale_message(old.unit_id, old.year, old.month))
     message = entry_error(Entry(count.unit, count.procedure, count.year, count.month, count.total, count.online))
@@ -464,6 +617,8 @@ def save_count(*, count: DossierCount, version: str | None, user, reason: str = 
     _recorded_as(count, user=user, reason=reason)
     count.updated_by, count.updated_at = count._history_user, timezone.now()
     count.save()
+    touched = {(count.unit_id, count.year, count.month)} | ({(old.unit_id, old.year, old.month)} if old else set())
+    _reopen_confirmed(touched, user=user, reason=reason)
     return count
 
 
@@ -473,6 +628,7 @@ def delete_count(*, count: DossierCount, user, reason: str = ChangeReason.ADMIN)
     _month_writable(count.unit, count.year, count.month)
     _recorded_as(count, user=user, reason=reason)
     count.delete()
+    _reopen_confirmed({(count.unit_id, count.year, count.month)}, user=user, reason=reason)
 
 
 @transaction.atomic

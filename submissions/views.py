@@ -15,15 +15,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from units.access import get_unit_for_user, lock_district, may_enter_any, may_lock
+from units.access import (
+    confirms_on_behalf, get_unit_for_user, lock_district, may_approve, may_confirm, may_enter, may_enter_any, may_lock,
+)
 from units.models import Unit
 
-from . import exporting, grid as grids, importing, rules
-from .forms import CountGridForm, LockForm, UploadForm
+from . import cycle, exporting, grid as grids, importing, rules, services
+from .forms import CountGridForm, LockForm, MonthActionForm, UploadForm
 from .locks import future_message, lock_message, period_label
-from .models import ChangeReason
+from .models import ChangeReason, MonthReport
 from .services import CountsRefused, StaleCounts, lock_period, merge_stale_grid, save_month, unlock_period
 
 IMPORT_SESSION_KEY = "entry_import"
@@ -58,6 +61,7 @@ def entry_index(request):
         "template_month": today.month if year == today.year else 12,
         "months": range(1, 13),
         "year_lock_text": lock_message(matrix.year_lock) if matrix.year_lock else "",
+        "due_day": district.report_due_day if district is not None else rules.DEFAULT_DUE_DAY,
     }
     return render(request, "submissions/entry_index.html", context)
 
@@ -79,6 +83,7 @@ def _grid_context(request, grid, form, can_edit, conflict="", both_changed=(), u
         "future_text": future_message(grid.year, grid.month) if grid.is_future else "",
         "rows_with_fields": rows_with_fields,
         "conflict": conflict,
+        "cycle": _cycle_panel(request.user, grid),
         "both_changed_count": len(both_changed),
         "updated_count": len(updated),
         **extra,
@@ -131,6 +136,99 @@ def entry_grid(request, unit_code: str, year: int, month: int):
         next_url=reverse("submissions:entry_grid", args=[unit.code, *grid.next]),
     )
     return render(request, "submissions/entry_grid.html", context, status=status)
+
+
+def _cycle_panel(user, grid) -> dict:
+    """Where the unit-month stands and what this person may do next (the grid's side panel)."""
+    unit, year, month = grid.unit, grid.year, grid.month
+    place = cycle.unit_month(unit, year, month)
+    report = MonthReport.objects.select_related("confirmed_by", "approved_by").filter(
+        unit=unit, year=year, month=month
+    ).first()
+    open_month = grid.lock is None and rules.has_ended(year, month, today=timezone.localdate())
+    state = place.state
+    return {
+        "place": place,
+        "label": grids.CELL_LABELS[state],
+        "report": report,
+        "may_declare_empty": grid.lock is None and not grid.is_future and state in (rules.MonthState.MISSING, rules.MonthState.NOT_DUE)
+        and not grid.saved_rows and bool(grid.rows) and may_enter(user, unit),
+        "may_confirm": open_month and state in (rules.MonthState.ENTERED, rules.MonthState.EMPTY) and may_confirm(user, unit),
+        "may_approve": open_month and state == rules.MonthState.CONFIRMED and may_approve(user, unit),
+        "may_unapprove": grid.lock is None and state == rules.MonthState.APPROVED and may_approve(user, unit),
+    }
+
+
+MONTH_ACTIONS = {
+    # action: (who may, question, done message, reason required)
+    "empty": (
+        lambda user, unit: may_enter(user, unit),
+        gettext_lazy("Ghi %(period)s của %(unit)s là “không phát sinh hồ sơ”? Tháng sẽ được tính là đã báo cáo, với số 0."),
+        gettext_lazy("Đã ghi %(period)s của %(unit)s là không phát sinh hồ sơ."),
+        False,
+    ),
+    "confirm": (
+        may_confirm,
+        gettext_lazy("Xác nhận số liệu %(period)s của %(unit)s là đúng và đủ? Sửa số liệu sau khi xác nhận sẽ đưa tháng về “đã nhập”."),
+        gettext_lazy("Đã xác nhận số liệu %(period)s của %(unit)s."),
+        False,
+    ),
+    "approve": (
+        may_approve,
+        gettext_lazy("Phê duyệt số liệu %(period)s của %(unit)s? Sau khi phê duyệt, số liệu chỉ sửa được khi hủy phê duyệt (có lý do)."),
+        gettext_lazy("Đã phê duyệt số liệu %(period)s của %(unit)s."),
+        False,
+    ),
+    "unapprove": (
+        may_approve,
+        gettext_lazy("Hủy phê duyệt số liệu %(period)s của %(unit)s? Hãy ghi lý do; tháng trở về “đơn vị đã xác nhận”."),
+        gettext_lazy("Đã hủy phê duyệt số liệu %(period)s của %(unit)s."),
+        True,
+    ),
+}
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def month_action(request, unit_code: str, year: int, month: int, action: str):
+    """A unit-month's transition (declare empty, confirm, approve, unapprove): a confirmation page
+    first, then the service; never one click."""
+    _valid_month(year, month)
+    if action not in MONTH_ACTIONS:
+        raise Http404
+    unit, _can_edit = get_unit_for_user(request.user, unit_code)
+    allowed, question, done, reason_required = MONTH_ACTIONS[action]
+    if not allowed(request.user, unit):
+        raise PermissionDenied(_("Bạn không có quyền làm việc này với số liệu của đơn vị này."))
+    words = {"period": period_label(year, month).lower(), "unit": unit.name}
+    form = MonthActionForm(request.POST or None, reason_required=reason_required)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            _run_month_action(action, unit=unit, year=year, month=month, user=request.user,
+                              reason=form.cleaned_data.get("reason", ""))
+        except CountsRefused as refused:
+            form.add_error(None, refused.message)
+            status = 409
+        else:
+            messages.success(request, done % words)
+            return redirect("submissions:entry_grid", unit_code=unit.code, year=year, month=month)
+    elif request.method == "POST":
+        status = 400
+    context = {"unit": unit, "year": year, "month": month, "action": action, "question": question % words,
+               "form": form, "on_behalf": action == "confirm" and confirms_on_behalf(request.user, unit)}
+    return render(request, "submissions/month_action.html", context, status=status)
+
+
+def _run_month_action(action: str, *, unit, year: int, month: int, user, reason: str) -> None:
+    if action == "empty":
+        services.record_empty_month(unit=unit, year=year, month=month, user=user, reason=ChangeReason.GRID)
+    elif action == "confirm":
+        services.confirm_month(unit=unit, year=year, month=month, user=user, on_behalf=confirms_on_behalf(user, unit))
+    elif action == "approve":
+        services.approve_month(unit=unit, year=year, month=month, user=user)
+    else:
+        services.unapprove_month(unit=unit, year=year, month=month, user=user, reason=reason)
 
 
 def _remember_saved(request, unit, year: int, month: int, changes) -> None:

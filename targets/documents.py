@@ -1,9 +1,15 @@
 """The published document: `progress --format json` and `/api/progress` return exactly this,
 and `progress --format csv` its rows. The 2020 documents never move (shared/golden/check.py)."""
 
+import hashlib
+import json
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from .results import Progress
+
+if TYPE_CHECKING:
+    from .completeness import Completeness
 
 
 def decimal_string(value: Decimal) -> str:
@@ -12,8 +18,10 @@ def decimal_string(value: Decimal) -> str:
     return format(normalized, "f")
 
 
-def progress_document(progress: Progress) -> dict:
-    return {
+def progress_document(progress: Progress, completeness: "Completeness | None" = None) -> dict:
+    """The document; with `completeness`, each unit's `completeness` and the top-level `complete`
+    (every expected unit-month through `through` reported)."""
+    document = {
         "year": progress.year,
         "through": progress.through,
         "policy": progress.policy.document_number,
@@ -37,20 +45,37 @@ def progress_document(progress: Progress) -> dict:
                     }
                     for rule in entry.rules
                 ],
+                **_unit_completeness(completeness, entry.unit.pk),
             }
             for entry in progress.units
         ],
     }
+    if completeness is not None:
+        document["complete"] = all(
+            (entry := completeness.for_unit(unit.unit.pk)) is None or entry.complete for unit in progress.units
+        )
+    return document
 
 
-def province_document(progresses: list[Progress], *, year: int, through: int) -> dict:
-    """Many districts' documents in one: `progress --all-districts --format json`."""
+def _unit_completeness(completeness, unit_id: int) -> dict:
+    if completeness is None:
+        return {}
+    entry = completeness.for_unit(unit_id)
+    if entry is None:
+        return {}
+    return {"completeness": entry.as_document()}
+
+
+def province_document(progresses: list[Progress], *, year: int, through: int, completeness: dict | None = None) -> dict:
+    """Many districts' documents in one: `progress --all-districts --format json` (`completeness`:
+    by district id, from completeness.compute_completeness_many)."""
+    completeness = completeness or {}
     return {
         "year": year,
         "through": through,
         "districts": [
             {"district_code": progress.policy.district.code, "district_name": progress.policy.district.name,
-             **progress_document(progress)}
+             **progress_document(progress, completeness.get(progress.policy.district_id))}
             for progress in progresses
         ],
     }
@@ -86,3 +111,53 @@ def progress_rows(progress: Progress):
                 "points": decimal_string(rule.points_lost),
                 "flagged": "yes" if rule.is_missed else "no",
             }
+
+
+def canonical_json(document: dict) -> bytes:
+    """The bytes a document's hash is taken of: sorted keys, no spaces, UTF-8."""
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def document_hash(document: dict) -> str:
+    return hashlib.sha256(canonical_json(document)).hexdigest()
+
+
+def differences(recorded, now, path: str = "") -> list[str]:
+    """Where two documents differ, one line each: "units[18229].rules[C1].online: 25 → 26"."""
+    if isinstance(recorded, dict) and isinstance(now, dict):
+        pairs = {str(key): (recorded.get(key, _ABSENT), now.get(key, _ABSENT)) for key in set(recorded) | set(now)}
+        return _pair_differences(pairs, lambda key: f"{path}.{key}" if path else key)
+    if isinstance(recorded, list) and isinstance(now, list):
+        key = _list_key(recorded + now)
+        if key is not None:
+            old, new = {item[key]: item for item in recorded}, {item[key]: item for item in now}
+            pairs = {str(k): (old.get(k, _ABSENT), new.get(k, _ABSENT)) for k in set(old) | set(new)}
+            return _pair_differences(pairs, lambda k: f"{path}[{k}]")
+    if recorded != now:
+        return [f"{path}: {_shown(recorded)} → {_shown(now)}"]
+    return []
+
+
+_ABSENT = object()
+
+
+def _shown(value) -> str:
+    return "—" if value is _ABSENT else json.dumps(value, ensure_ascii=False)
+
+
+def _pair_differences(pairs: dict, name) -> list[str]:
+    lines = []
+    for key in sorted(pairs):
+        old, new = pairs[key]
+        if old is _ABSENT or new is _ABSENT:
+            lines.append(f"{name(key)}: {_shown(old)} → {_shown(new)}")
+        else:
+            lines += differences(old, new, name(key))
+    return lines
+
+
+def _list_key(items) -> str | None:
+    """The field that names each item of a list of units, rules or districts; None for other lists."""
+    if not items or not all(isinstance(item, dict) for item in items):
+        return None
+    return next((key for key in ("district_code", "unit_code", "rule") if all(key in item for item in items)), None)

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -119,3 +120,43 @@ class TargetRule(models.Model):
         if self.unit_id:
             return self.unit_id == unit.pk
         return self.unit_kind == unit.kind
+
+
+class OfficialResult(models.Model):
+    """The official result of a locked year: the document `progress --format json --through 12`
+    gave when Home Affairs locked it, with its SHA-256, who locked it, why (when the year was not
+    ready) and what was not ready. Never changed: unlocking withdraws it (`withdrawn_at`), locking
+    again issues a new one; the year-end page and workbook of a locked year are made from it.
+    Written only by targets.services.lock_year and unlock_year."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="official_results", verbose_name=_("huyện"))
+    year = models.PositiveSmallIntegerField(_("năm"))
+    document = models.TextField(_("văn bản kết quả (JSON)"))
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người khóa")
+    )
+    issued_at = models.DateTimeField(_("khóa lúc"))
+    reason = models.TextField(_("lý do khóa khi số liệu chưa sẵn sàng"), blank=True, default="")
+    gaps = models.JSONField(_("những điểm chưa sẵn sàng khi khóa"), default=list, blank=True)
+    withdrawn_at = models.DateTimeField(_("thu hồi lúc (mở khóa)"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người mở khóa")
+    )
+
+    class Meta:
+        ordering = ["district", "year", "-issued_at"]
+        verbose_name = _("kết quả chính thức đã khóa")
+        verbose_name_plural = _("kết quả chính thức đã khóa")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "year"], condition=models.Q(withdrawn_at__isnull=True), name="one_standing_result_per_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.district} {self.year} · {self.sha256[:12]}"
+
+    @property
+    def short_hash(self) -> str:
+        return self.sha256[:16]

@@ -7,14 +7,26 @@ its targets, points and scope decided the locked figures, so neither it nor its 
 changed, added or removed until the lock is lifted. Every change is in the history.
 """
 
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from submissions.locks import lock_message
 from submissions.models import CountLock
+from submissions.rules import due_date, month_range_label
+from submissions.services import lock_period, unlock_period
+from units.models import District
 
-from .models import TargetPolicy, TargetRule
+from .completeness import Completeness, compute_completeness
+from .documents import canonical_json, differences, document_hash, progress_document
+from .models import OfficialResult, TargetPolicy, TargetRule
+from .progress import compute_progress
 
 
 FROZEN_NOTE = _(
@@ -95,3 +107,123 @@ def delete_rule(*, rule: TargetRule, user=None) -> None:
     _refuse_if_locked(rule.policy)
     _history(rule, user)
     rule.delete()
+
+
+# The year-end gate: locking a year stores its official result ------------------------------------
+
+
+class YearNotReady(Exception):
+    """The year has gaps and no reason was given; nothing was locked. `gaps` lists them."""
+
+    def __init__(self, gaps: "YearGaps"):
+        super().__init__(_("Năm chưa sẵn sàng để khóa."))
+        self.gaps = gaps
+        self.message = str(_("Số liệu năm %(year)s chưa sẵn sàng để khóa; muốn khóa vẫn phải ghi lý do.")) % {"year": gaps.year}
+
+
+@dataclass
+class YearGaps:
+    """What is not ready in a district's year: missing, unconfirmed and unapproved unit-months, and
+    units whose results have no data."""
+
+    year: int
+    completeness: Completeness
+    no_data: list[str]  # names of units with a rule that has no data
+
+    @property
+    def missing(self):
+        return [(unit.unit, unit.months_missing) for unit in self.completeness.units if unit.months_missing]
+
+    @property
+    def unconfirmed(self):
+        return [(unit.unit, unit.months_unconfirmed) for unit in self.completeness.units if unit.months_unconfirmed]
+
+    @property
+    def unapproved(self):
+        return [(unit.unit, unit.months_unapproved) for unit in self.completeness.units if unit.months_unapproved]
+
+    @property
+    def ready(self) -> bool:
+        return not (self.missing or self.unconfirmed or self.unapproved or self.no_data)
+
+    def lines(self) -> list[str]:
+        """One line per kind of gap, in Vietnamese: printed by `lock`, shown on the page, kept with the result."""
+        lines = []
+        for label, entries in (
+            (_("Chưa nhập"), self.missing),
+            (_("Chưa được đơn vị xác nhận"), self.unconfirmed),
+            (_("Chưa được phê duyệt"), self.unapproved),
+        ):
+            for unit, months in entries:
+                lines.append(f"{label}: {unit.name} ({unit.code}) — {month_range_label(months)}")
+        for name in self.no_data:
+            lines.append(str(_("Chưa có số liệu để chấm: %(unit)s")) % {"unit": name})
+        return lines
+
+
+def closed_year_day(district: District, year: int) -> date:
+    """The day from which every month of the year is due: the official result counts all twelve."""
+    return max(timezone.localdate(), due_date(year, 12, district.report_due_day) + timedelta(days=1))
+
+
+def official_document(policy: TargetPolicy) -> dict:
+    """`progress --format json --through 12` with completeness, as the year stands now."""
+    district = policy.district
+    progress = compute_progress(policy, 12)
+    completeness = compute_completeness(district, policy.year, 12, today=closed_year_day(district, policy.year))
+    return progress_document(progress, completeness)
+
+
+def year_gaps(policy: TargetPolicy) -> YearGaps:
+    district = policy.district
+    completeness = compute_completeness(district, policy.year, 12, today=closed_year_day(district, policy.year))
+    progress = compute_progress(policy, 12)
+    applies = {entry.unit.pk for entry in completeness.units if entry.applies}
+    no_data = [entry.unit.name for entry in progress.units if entry.has_no_data and entry.unit.pk in applies]
+    return YearGaps(year=policy.year, completeness=completeness, no_data=no_data)
+
+
+@transaction.atomic
+def lock_year(*, policy: TargetPolicy, user=None, reason: str = "", how: str = "web") -> OfficialResult:
+    """Lock a district's year and store its official result. With anything not ready (year_gaps)
+    it is refused (YearNotReady) unless Home Affairs gives a reason, kept with the result and the
+    gaps. Refused (CountsRefused) when the year is already locked."""
+    reason = (reason or "").strip()
+    lock_period(district=policy.district, year=policy.year, user=user, reason=how)  # holds the district's units
+    gaps = year_gaps(policy)
+    if not gaps.ready and not reason:
+        raise YearNotReady(gaps)
+    document = official_document(policy)
+    return OfficialResult.objects.create(
+        district=policy.district, year=policy.year, document=canonical_json(document).decode("utf-8"),
+        sha256=document_hash(document), issued_by=user if getattr(user, "pk", None) else None,
+        issued_at=timezone.now(), reason=reason, gaps=gaps.lines(),
+    )
+
+
+@transaction.atomic
+def unlock_year(*, policy: TargetPolicy, user=None, how: str = "web") -> None:
+    """Unlock a district's year; its official result is withdrawn (kept, with who and when)."""
+    unlock_period(district=policy.district, year=policy.year, user=user, reason=how)
+    OfficialResult.objects.filter(district=policy.district, year=policy.year, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now(), withdrawn_by=user if getattr(user, "pk", None) else None
+    )
+
+
+def standing_result(district: District, year: int) -> OfficialResult | None:
+    """The official result of a locked year (one query)."""
+    return OfficialResult.objects.select_related("issued_by").filter(
+        district=district, year=year, withdrawn_at__isnull=True
+    ).first()
+
+
+def verify_result(result: OfficialResult) -> list[str]:
+    """How the year as the database holds it now differs from its official result (none: identical)."""
+    recorded = json.loads(result.document)
+    problems = []
+    if hashlib.sha256(result.document.encode("utf-8")).hexdigest() != result.sha256:
+        problems.append(str(_("Bản ghi kết quả đã bị sửa: mã băm không khớp với nội dung.")))
+    policy = TargetPolicy.objects.select_related("district").prefetch_related("rules").get(
+        district=result.district, year=result.year
+    )
+    return problems + differences(recorded, official_document(policy))

@@ -10,6 +10,8 @@ constants below are the only place, with units.roles, which gives them to the ro
 | may they enter this unit's counts? | `may_enter(user, unit)` |
 | may they enter (or upload) any counts? | `may_enter_any(user)` |
 | may they lock and unlock months, and of which district? | `may_lock(user)`, `lock_district(user)` |
+| may they confirm a unit's month, and is it on the unit's behalf? | `may_confirm(user, unit)`, `confirms_on_behalf(user, unit)` |
+| may they approve (and unapprove) a unit's month? | `may_approve(user, unit)` |
 | do they read every unit of their district? | `sees_all_units(user)` |
 | may they download the year-end scoring documents? | `may_export_scoring(user)` |
 | which district's figures do they read? | `district_for(user)` |
@@ -79,6 +81,30 @@ def may_enter_any(user) -> bool:
 
 def may_lock(user) -> bool:
     return user.has_perm(LOCK_COUNTS)
+
+
+def confirms_on_behalf(user, unit: Unit) -> bool:
+    """Whether a confirmation by this person is made on the unit's behalf (district staff), not by
+    the unit itself (its head)."""
+    person = getattr(user, "person", None)
+    return not (person is not None and person.unit_id == unit.pk)
+
+
+def may_confirm(user, unit: Unit) -> bool:
+    """The unit's head vouches for its own months; district staff who enter its counts may do so
+    on its behalf."""
+    person = getattr(user, "person", None)
+    if person is not None and person.unit_id == unit.pk and user.has_perm(VIEW_COUNTS):
+        return True
+    return may_enter(user, unit)
+
+
+def may_approve(user, unit: Unit) -> bool:
+    """Home Affairs of the unit's district accepts (or takes back) a confirmed month."""
+    if not may_lock(user):
+        return False
+    district = lock_district(user)
+    return user.is_superuser if district is None else district.pk == unit.district_id
 
 
 def lock_district(user) -> District | None:

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,12 @@ class District(models.Model):
     code = models.CharField(_("mã"), max_length=20, unique=True, validators=[validate_code])
     name = models.CharField(_("tên"), max_length=200)
     province = models.CharField(_("tỉnh"), max_length=200)
+    report_due_day = models.PositiveSmallIntegerField(
+        _("hạn báo cáo tháng (ngày của tháng sau)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("Số liệu của một tháng phải được đơn vị xác nhận chậm nhất vào ngày này của tháng sau (1–28)."),
+    )
 
     class Meta:
         ordering = ["code"]

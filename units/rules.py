@@ -33,3 +33,10 @@ def in_year_q(year: int, prefix: str = "") -> Q:
     started = Q(**{f"{prefix}first_year__isnull": True}) | Q(**{f"{prefix}first_year__lte": year})
     not_ended = Q(**{f"{prefix}is_active": True, f"{prefix}last_year__isnull": True}) | Q(**{f"{prefix}last_year__gte": year})
     return started & not_ended
+
+
+def exists_in(*, first_year: int | None, last_year: int | None, is_active: bool, year: int) -> bool:
+    """`in_year_q` for one unit already read."""
+    started = first_year is None or first_year <= year
+    not_ended = (is_active and last_year is None) or (last_year is not None and last_year >= year)
+    return started and not_ended

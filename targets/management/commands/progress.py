@@ -7,6 +7,7 @@ from submissions.exporting import formula_safe
 from dvctt_portal.figures import format_rate_of
 from targets.cli import add_period_arguments, policies_of_year, policy_from_options
 from targets.documents import CSV_COLUMNS, progress_document, progress_rows, province_document
+from targets.completeness import compute_completeness, compute_completeness_many
 from targets.progress import compute_progress, compute_progress_many
 
 
@@ -32,19 +33,21 @@ class Command(BaseCommand):
             return self.handle_many(year=year, through=through, format=format)
         policy = policy_from_options(year=year, through=through, district=district)
         progress = compute_progress(policy, through)
+        completeness = compute_completeness(policy.district, year, through)
         if format == "json":
-            self.stdout.write(json.dumps(progress_document(progress), ensure_ascii=False, indent=1))
+            self.stdout.write(json.dumps(progress_document(progress, completeness), ensure_ascii=False, indent=1))
         elif format == "csv":
             writer = csv.DictWriter(self.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
             writer.writeheader()
             writer.writerows(formula_safe_rows(progress_rows(progress)))
         else:
-            self.write_table(progress)
+            self.write_table(progress, completeness)
 
     def handle_many(self, *, year, through, format):
         progresses = compute_progress_many(policies_of_year(year=year, through=through), through)
+        completeness = compute_completeness_many([progress.policy.district for progress in progresses], year, through)
         if format == "json":
-            document = province_document(progresses, year=year, through=through)
+            document = province_document(progresses, year=year, through=through, completeness=completeness)
             self.stdout.write(json.dumps(document, ensure_ascii=False, indent=1))
         elif format == "csv":
             writer = csv.DictWriter(self.stdout, fieldnames=["district_code", *CSV_COLUMNS], lineterminator="\n")
@@ -56,14 +59,15 @@ class Command(BaseCommand):
             for index, progress in enumerate(progresses):
                 if index:
                     self.stdout.write("")
-                self.write_table(progress)
+                self.write_table(progress, completeness[progress.policy.district_id])
 
-    def write_table(self, progress):
+    def write_table(self, progress, completeness):
         policy = progress.policy
         self.stdout.write(
             f"{policy.district.name} — chỉ tiêu năm {policy.year} theo văn bản {policy.document_number}, "
             f"số liệu tháng 1–{progress.through}/{policy.year}"
         )
+        self.stdout.write(completeness.statement())
         headers = ["Mã", "Đơn vị", "Chỉ tiêu", "Trực tuyến", "Tổng số", "Tỷ lệ", "Mục tiêu", "Trạng thái", "Còn thiếu", "Điểm trừ"]
         rows = []
         for entry in progress.units:

@@ -1,0 +1,35 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from targets.services import standing_result, verify_result
+
+from .lock import district_from
+
+
+class Command(BaseCommand):
+    help = (
+        "Tính lại một năm đã khóa và so với kết quả chính thức lưu khi khóa: mã thoát 0 khi giống hệt, 1 kèm danh sách "
+        "khác biệt khi cơ sở dữ liệu bị sửa ngoài hệ thống."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True, help="Năm đã khóa, ví dụ 2020.")
+        parser.add_argument("--district", help="Mã huyện (mặc định: huyện duy nhất trong hệ thống).")
+
+    def handle(self, *args, year, district=None, **options):
+        try:
+            district_obj = district_from(district)
+        except CommandError as error:
+            raise CommandError(str(error), returncode=2) from None
+        result = standing_result(district_obj, year)
+        if result is None:
+            raise CommandError(_("Năm %(year)s của %(district)s chưa khóa nên chưa có kết quả chính thức để đối chiếu.")
+                               % {"year": year, "district": district_obj.name}, returncode=2)
+        problems = verify_result(result)
+        if problems:
+            self.stderr.write(_("Năm %(year)s KHÁC kết quả chính thức (SHA-256 %(hash)s) ở %(count)s chỗ:")
+                              % {"year": year, "hash": result.sha256, "count": len(problems)})
+            for line in problems:
+                self.stderr.write("  " + line)
+            raise CommandError(_("Số liệu đã bị thay đổi ngoài hệ thống sau khi khóa."), returncode=1)
+        self.stdout.write(_("Năm %(year)s khớp với kết quả chính thức (SHA-256 %(hash)s).") % {"year": year, "hash": result.sha256})
