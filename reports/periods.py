@@ -1,8 +1,7 @@
 """Which year and which months a report shows: `?year=2020&through=9`, validated, with defaults.
 
 Defaults: the policy of the current year (else the latest before it, else the earliest), and
-the last month with any entered count in that year — 12 once the year is locked, 1 when
-nothing is entered yet.
+the last month due, no later than the last month with any figures — 12 once the year is locked.
 """
 
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from targets.models import TargetPolicy
+from targets.completeness import last_due_month
 from targets.progress import last_entered_month
 from units.models import District
 
@@ -60,9 +60,14 @@ def default_year(years) -> int | None:
 
 
 def default_through(district: District, year: int) -> int:
+    """12 once the year is locked; else the last month due (targets.completeness.last_due_month),
+    but no later than the last month with any figures — so one unit entering a month early never
+    moves everybody's period, and a year reported up to September opens on September."""
     if year_lock(district, year) is not None:
         return 12
-    return last_entered_month(district, year) or 1
+    due = last_due_month(district, year) or 1
+    entered = last_entered_month(district, year)
+    return min(due, entered) if entered else 1
 
 
 def year_field(years, *, required=False):

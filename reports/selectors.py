@@ -4,6 +4,7 @@ Each function takes a validated period and the units the person may see, calls
 `targets.progress` and arranges its results; nothing here adds dossiers or divides them.
 """
 
+import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from django.utils.translation import ngettext
 from targets.arithmetic import Measure, Status, count_threshold_by
 from dvctt_portal.figures import format_number
 from targets.breakdowns import ProcedureLine, monthly_series, procedure_breakdown
+from targets.documents import progress_from_document
 from targets.progress import compute_progress
 from targets.results import Progress, RuleProgress, UnitProgress
 from units.models import Unit
@@ -176,8 +178,14 @@ class YearEnd:
         return sum((entry.points for entry in self.flagged), 0)
 
 
-def year_end(period: Period, *, visible_units, lock) -> YearEnd:
-    progress = compute_progress(period.policy, period.through, units=visible_units)
+def year_end(period: Period, *, visible_units, lock, record=None) -> YearEnd:
+    """The scoring of a period; for a locked year at month 12, what its official result `record` recorded."""
+    if record is not None and period.through == 12:
+        progress = progress_from_document(
+            period.policy, json.loads(record.document), unit_ids=set(visible_units.values_list("pk", flat=True))
+        )
+    else:
+        progress = compute_progress(period.policy, period.through, units=visible_units)
     return YearEnd(
         progress=progress,
         flagged=[entry for entry in progress.units if entry.flagged],

@@ -12,5 +12,9 @@ urlpatterns = [
     path("reports/year-end/", views.YearEndIndexView.as_view(), name="year_end_index"),
     path("reports/year-end/<int:year>/", views.YearEndView.as_view(), name="year_end"),
     path("reports/year-end/<int:year>/scoring.xlsx", views.YearEndXlsxView.as_view(), name="year_end_xlsx"),
+    path("reports/year-end/<int:year>/lock/", views.YearEndLockView.as_view(), name="year_end_lock"),
+    path("reports/year-end/<int:year>/unlock/", views.YearEndUnlockView.as_view(), name="year_end_unlock"),
+    path("reports/completeness/<int:year>/", views.CompletenessView.as_view(), name="completeness"),
+    path("reports/completeness/<int:year>/completeness.xlsx", views.CompletenessXlsxView.as_view(), name="completeness_xlsx"),
     path("api/progress", views.api_progress, name="api_progress"),
 ]

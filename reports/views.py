@@ -20,9 +20,16 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_filters.views import FilterView
 
+from django.contrib import messages
+
+from submissions.services import CountsRefused
+from submissions import rules
+from targets.completeness import compute_completeness, district_units, last_due_month
 from targets.documents import progress_document
+from targets.models import TargetPolicy
 from targets.progress import compute_progress
-from units.access import get_unit_for_user, home_unit
+from targets.services import YearNotReady, lock_year, standing_result, unlock_year, year_gaps
+from units.access import get_unit_for_user, home_unit, lock_district, may_lock
 from units.models import Unit
 
 from . import selectors
@@ -30,11 +37,12 @@ from units.access import EXPORT_SCORING, VIEW_ALL_UNITS, district_for, sees_all_
 
 from .access import PermissionRequired
 from .filters import OverviewFilter
+from .forms import CompletenessForm, YearLockForm
 from .locks import lock_description, year_lock
 from .periods import PeriodForm, known_year, default_year, district_policies, period_from_query, period_of, with_defaults
 from .rows import procedure_columns, procedure_rows, ranking_rows, summary_rows
 from .tables import ReportTable, table_columns
-from .workbooks import XLSX_CONTENT_TYPE, overview_workbook, scoring_workbook
+from .workbooks import XLSX_CONTENT_TYPE, completeness_workbook, overview_workbook, scoring_workbook
 
 
 def period_query(period) -> str:
@@ -238,13 +246,20 @@ class YearEndMixin(PermissionRequired):
             return context, 400
         period = period_of(policies=policies, year=year, through=form.cleaned_data["through"])
         lock = year_lock(district, year)
-        report = selectors.year_end(period, visible_units=Unit.objects.visible_to(request.user), lock=lock)
+        record = standing_result(district, year) if lock else None
+        visible = Unit.objects.visible_to(request.user)
+        report = selectors.year_end(period, visible_units=visible, lock=lock, record=record)
+        completeness = compute_completeness(district, year, period.through, units=district_units(district, year).filter(pk__in=visible))
         context.update(
             period=period,
             report=report,
             summaries=list(summary_rows(report.progress)),
             lock=lock,
             lock_text=lock_description(lock) if lock else "",
+            record=record,
+            completeness=completeness,
+            provisional=[entry for entry in completeness.behind],
+            may_lock=may_lock(request.user),
             query=urlencode({"through": period.through}),
         )
         return context, 200
@@ -264,9 +279,123 @@ class YearEndXlsxView(YearEndMixin, View):
         report = context["report"]
         content = scoring_workbook(
             report.progress, selectors.scoring_lines(report.progress), locked=report.lock is not None,
-            produced_on=timezone.localdate(),
+            produced_on=timezone.localdate(), notes=scoring_notes(context),
         )
         return xlsx_response(content, f"cham-diem-dvctt-{year}.xlsx")
+
+
+# ---------------------------------------------------------------------------------------------
+# Completeness and timeliness of a year
+
+
+class CompletenessMixin(LoginRequiredMixin, View):
+    def completeness(self, request, year):
+        """(context, status): the units the person sees, through `?through=` (default: the last month due)."""
+        if not rules.is_valid_year(year):
+            raise Http404(_("Không có năm này."))
+        district = district_for(request.user)
+        if district is None:
+            raise Http404(_("Tài khoản của bạn chưa gắn với huyện hay đơn vị nào."))
+        form = CompletenessForm(request.GET)
+        context = {"year": year, "district": district, "form": form}
+        if not form.is_valid():
+            return context, 400
+        through = form.cleaned_data["through"] or last_due_month(district, year) or 1
+        visible = Unit.objects.visible_to(request.user)
+        completeness = compute_completeness(district, year, through, units=district_units(district, year).filter(pk__in=visible))
+        context.update(completeness=completeness, through=through, months=range(1, 13))
+        return context, 200
+
+
+class CompletenessView(CompletenessMixin):
+    """Per unit: months expected, reported, confirmed, approved, late and missing; the district's rates."""
+
+    def get(self, request, year):
+        context, status = self.completeness(request, year)
+        return render(request, "reports/completeness.html", context, status=status)
+
+
+class CompletenessXlsxView(CompletenessMixin):
+    def get(self, request, year):
+        context, status = self.completeness(request, year)
+        if status != 200:
+            return render(request, "reports/completeness.html", context, status=status)
+        content = completeness_workbook(context["completeness"])
+        return xlsx_response(content, f"tinh-hinh-bao-cao-{year}-thang-{context['through']:02d}.xlsx")
+
+
+def scoring_notes(context) -> list[str]:
+    """What the scoring rests on, printed under the workbook's title: completeness, and for a
+    locked year its official result's hash, the reason it was locked while not ready, its gaps."""
+    notes = [context["completeness"].statement()]
+    record = context.get("record")
+    if record is not None:
+        notes.append(_("Kết quả chính thức khi khóa, SHA-256: %(hash)s") % {"hash": record.sha256})
+        if record.reason:
+            notes.append(_("Khóa khi số liệu chưa sẵn sàng, lý do: %(reason)s") % {"reason": record.reason})
+        notes += [_("Chưa sẵn sàng khi khóa: %(gap)s") % {"gap": gap} for gap in record.gaps[:50]]
+        if len(record.gaps) > 50:
+            notes.append(_("… và %(count)s điểm khác.") % {"count": len(record.gaps) - 50})
+    return notes
+
+
+class YearLockMixin(View):
+    """Lock or unlock a year from the year-end page: a confirmation page first, never one click."""
+
+    def policy(self, request, year):
+        if not may_lock(request.user):
+            raise PermissionDenied(_("Chỉ Cơ quan Tổ chức - Nội vụ được khóa, mở khóa số liệu."))
+        district = lock_district(request.user)
+        policy = TargetPolicy.objects.select_related("district").filter(district=district, year=year).first()
+        if policy is None:
+            raise Http404(_("Năm %(year)s chưa có chỉ tiêu (chính sách) của huyện.") % {"year": year})
+        return policy
+
+
+class YearEndLockView(LoginRequiredMixin, YearLockMixin):
+    """What is not ready, then lock: with gaps, only with a reason."""
+
+    def get(self, request, year):
+        policy = self.policy(request, year)
+        return self.page(request, policy, YearLockForm())
+
+    def post(self, request, year):
+        policy = self.policy(request, year)
+        form = YearLockForm(request.POST)
+        if form.is_valid():
+            try:
+                lock_year(policy=policy, user=request.user, reason=form.cleaned_data["reason"], how="web")
+            except YearNotReady:
+                form.add_error("reason", _("Số liệu năm chưa sẵn sàng: muốn khóa vẫn phải ghi lý do."))
+            except CountsRefused as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, _("Đã khóa năm %(year)s và lưu kết quả chính thức.") % {"year": year})
+                return redirect("reports:year_end", year=year)
+        return self.page(request, policy, form, status=400)
+
+    def page(self, request, policy, form, status=200):
+        gaps = year_gaps(policy)
+        context = {"year": policy.year, "policy": policy, "gaps": gaps, "lines": gaps.lines(), "form": form,
+                   "lock": year_lock(policy.district, policy.year)}
+        return render(request, "reports/year_lock.html", context, status=status)
+
+
+class YearEndUnlockView(LoginRequiredMixin, YearLockMixin):
+    def get(self, request, year):
+        policy = self.policy(request, year)
+        return render(request, "reports/year_unlock.html", {"year": year, "lock": year_lock(policy.district, year),
+                                                            "record": standing_result(policy.district, year)})
+
+    def post(self, request, year):
+        policy = self.policy(request, year)
+        try:
+            unlock_year(policy=policy, user=request.user, how="web")
+        except CountsRefused as refused:
+            messages.warning(request, refused.message)
+        else:
+            messages.success(request, _("Đã mở khóa năm %(year)s; kết quả chính thức đã lưu được thu hồi.") % {"year": year})
+        return redirect("reports:year_end", year=year)
 
 
 class YearEndIndexView(PermissionRequired, View):
@@ -298,5 +427,8 @@ def api_progress(request):
     form, period = period_from_query(request.GET, district=district_for(request.user))
     if period is None:
         return JsonResponse({"error": _("Tham số không hợp lệ."), "errors": form.errors.get_json_data()}, status=400)
-    progress = compute_progress(period.policy, period.through, units=Unit.objects.visible_to(request.user))
-    return JsonResponse(progress_document(progress), json_dumps_params={"ensure_ascii": False})
+    visible = Unit.objects.visible_to(request.user)
+    progress = compute_progress(period.policy, period.through, units=visible)
+    completeness = compute_completeness(period.policy.district, period.year, period.through,
+                                        units=district_units(period.policy.district, period.year).filter(pk__in=visible))
+    return JsonResponse(progress_document(progress, completeness), json_dumps_params={"ensure_ascii": False})

@@ -33,6 +33,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from targets.arithmetic import Measure, Status, rate_fraction
 from targets.breakdowns import ProcedureLine
 from targets.results import Progress
+from submissions.rules import month_range_label
 from units.models import UnitKind
 
 from .rows import (
@@ -351,7 +352,7 @@ def scoring_title(progress: Progress) -> str:
 
 
 def scoring_workbook(progress: Progress, lines: Iterable[ProcedureLine], *, locked: bool,
-                     produced_on: date | None = None) -> bytes:
+                     produced_on: date | None = None, notes: Iterable[str] = ()) -> bytes:
     """Summary, one sheet per kind of unit, the per-procedure detail (`lines` is read once, as
     it comes: pass a generator and the detail is never held in memory)."""
     produced_on = produced_on or timezone.localdate()
@@ -364,7 +365,7 @@ def scoring_workbook(progress: Progress, lines: Iterable[ProcedureLine], *, lock
 
     summary = SheetWriter(
         wb, sheet_title=_("Tổng hợp"), columns=summary_columns(), title=title,
-        subtitle=_("Tổng hợp theo chỉ tiêu toàn huyện"), lines=header, notes=[lock_note], frozen_columns=1,
+        subtitle=_("Tổng hợp theo chỉ tiêu toàn huyện"), lines=header, notes=[lock_note, *notes], frozen_columns=1,
     )
     summary.write_rows(summary_rows(progress))
     flagged = [entry for entry in progress.units if entry.flagged]
@@ -410,4 +411,52 @@ def overview_workbook(progress: Progress, columns: list[Column], rows, *, filter
         subtitle=filters or _("Tất cả đơn vị"), lines=title_lines(progress, produced_on=produced_on),
     )
     sheet.write_rows(rows)
+    return _save(wb)
+
+
+# ---------------------------------------------------------------------------------------------
+# The completeness of a year: one row per unit
+
+
+def completeness_workbook(completeness, *, produced_on: date | None = None) -> bytes:
+    """The completeness page as a sheet: the statement, the rates, one row per unit."""
+    produced_on = produced_on or timezone.localdate()
+    title = _("TÌNH HÌNH BÁO CÁO SỐ LIỆU DVCTT NĂM %(year)s") % {"year": completeness.year}
+    wb = new_workbook(title)
+    ws = wb.create_sheet(_("Tình hình báo cáo"))
+    ws.freeze_panes = "C5"
+    ws.auto_filter.ref = f"A4:I{len(completeness.units) + 4}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = PAPER_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    for letter, width in zip("ABCDEFGHI", (12, 40, 12, 12, 12, 12, 18, 18, 14)):
+        ws.column_dimensions[letter].width = width
+    rate = "—" if completeness.rate is None else f"{completeness.rate:.2f} %".replace(".", ",")
+    timeliness = "—" if completeness.timeliness_rate is None else f"{completeness.timeliness_rate:.2f} %".replace(".", ",")
+    ws.append([text_cell(ws, title, TITLE)])
+    ws.append([text_cell(ws, _("%(district)s · tháng 1–%(through)s/%(year)s · ngày lập %(date)s") % {
+        "district": completeness.district.name, "through": completeness.through, "year": completeness.year,
+        "date": produced_on.strftime("%d/%m/%Y")})])
+    ws.append([text_cell(ws, completeness.statement()), None, None, None, None, None, None, None,
+               text_cell(ws, _("Đầy đủ %(rate)s · đúng hạn %(timeliness)s") % {"rate": rate, "timeliness": timeliness})])
+    ws.append([text_cell(ws, header, HEADER) for header in (
+        _("Mã"), _("Đơn vị"), _("Tháng phải báo cáo"), _("Đã báo cáo"), _("Đã xác nhận"), _("Đã phê duyệt"),
+        _("Tháng trễ hạn"), _("Tháng còn thiếu"), _("Tỷ lệ đầy đủ"))])
+    for unit in completeness.units:
+        if not unit.applies:
+            ws.append([text_cell(ws, unit.unit.code), text_cell(ws, unit.unit.name), None, None, None, None, None,
+                       text_cell(ws, _("không áp dụng"), TEXT), None])
+            continue
+        share = None if unit.months_expected == 0 else unit.months_reported / unit.months_expected
+        ws.append([
+            text_cell(ws, unit.unit.code, TEXT), text_cell(ws, unit.unit.name, TEXT),
+            number_cell(ws, unit.months_expected, number_format=COUNT_FORMAT),
+            number_cell(ws, unit.months_reported, number_format=COUNT_FORMAT),
+            number_cell(ws, unit.months_confirmed, number_format=COUNT_FORMAT),
+            number_cell(ws, unit.months_approved, number_format=COUNT_FORMAT),
+            text_cell(ws, month_range_label(unit.months_late), TEXT),
+            text_cell(ws, month_range_label(unit.months_missing), MISSED if unit.months_missing else TEXT),
+            number_cell(ws, share, number_format=RATE_FORMAT),
+        ])
     return _save(wb)

@@ -149,7 +149,8 @@ def year_cycle(units, year: int, *, today: date | None = None) -> YearCycle:
                 UnitMonth(
                     unit_id=unit.pk, month=month, state=state, expected=expected, due=due,
                     confirmed_on=confirmed_on, on_behalf=bool(report and report.confirmed_on_behalf),
-                    late=expected and rules.is_late(confirmed_on=confirmed_on, due=due, today=today),
+                    # a missing month is missing (its own mark); late is for months reported but not confirmed in time
+                    late=expected and state in MonthState.REPORTED and rules.is_late(confirmed_on=confirmed_on, due=due, today=today),
                     on_time=expected and rules.is_on_time(confirmed_on=confirmed_on, due=due),
                 )
             )

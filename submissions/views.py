@@ -201,7 +201,7 @@ def month_action(request, unit_code: str, year: int, month: int, action: str):
     if not allowed(request.user, unit):
         raise PermissionDenied(_("Bạn không có quyền làm việc này với số liệu của đơn vị này."))
     words = {"period": period_label(year, month).lower(), "unit": unit.name}
-    form = MonthActionForm(request.POST or None, reason_required=reason_required)
+    form = MonthActionForm(request.POST if request.method == "POST" else None, reason_required=reason_required)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -416,8 +416,18 @@ def _back_to_index(year):
 
 
 def _change_lock(request, service, done_message: str):
-    """Lock or unlock what the form names, with the service; back to the matrix with a message."""
+    """Lock or unlock the month the form names, with the service, once confirmed on a page of its
+    own (never one click); back to the matrix with a message. A whole year is locked and unlocked
+    from the year-end page, which keeps its official result."""
     district, year, month = _lock_request(request)
+    if year is not None and month is None:
+        messages.warning(request, _("Khóa, mở khóa cả năm được làm ở trang chấm điểm cuối năm, để lưu kết quả chính thức."))
+        return redirect("reports:year_end", year=year)
+    if year is not None and request.POST.get("confirmed") != "yes":
+        return render(request, "submissions/lock_confirm.html", {
+            "year": year, "month": month, "locking": service is lock_period,
+            "period": period_label(year, month).lower(), "action": request.path,
+        })
     if year is not None:
         try:
             service(district=district, year=year, month=month, user=request.user, reason="web")

@@ -6,7 +6,10 @@ import json
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from .results import Progress
+from units.models import Unit
+
+from .arithmetic import Outcome, Status
+from .results import Progress, RuleProgress, UnitProgress
 
 if TYPE_CHECKING:
     from .completeness import Completeness
@@ -161,3 +164,26 @@ def _list_key(items) -> str | None:
     if not items or not all(isinstance(item, dict) for item in items):
         return None
     return next((key for key in ("district_code", "unit_code", "rule") if all(key in item for item in items)), None)
+
+
+def progress_from_document(policy, document: dict, *, unit_ids=None) -> Progress:
+    """The progress a stored document records (a locked year's official result), as the engine's
+    results, so pages and workbooks show exactly what was locked. Two queries: the units, the rules
+    (none when the policy's rules are prefetched). `unit_ids`: only these units (those a person sees)."""
+    codes = [entry["unit_code"] for entry in document["units"]]
+    units = {unit.code: unit for unit in Unit.objects.filter(code__in=codes)}
+    rules = {rule.code: rule for rule in policy.rules.all()}
+    entries = []
+    for entry in document["units"]:
+        unit = units.get(entry["unit_code"])
+        if unit is None or (unit_ids is not None and unit.pk not in unit_ids):
+            continue
+        entries.append(UnitProgress(unit=unit, rules=[
+            RuleProgress(
+                rule=rules[line["rule"]], online=line["online"], total=line["total"],
+                outcome=Outcome(Status(line["status"]), line["shortfall"], None if line["rate"] is None else Decimal(line["rate"])),
+            )
+            for line in entry["rules"]
+            if line["rule"] in rules
+        ]))
+    return Progress(policy=policy, through=document["through"], rules=list(rules.values()), units=entries)

@@ -62,13 +62,29 @@ MATRIX = {
     "reports:year_end": ({"year": 2020}, "", everyone(LOGIN, rest=403, home_affairs=200, admin=200), None),
     "reports:year_end_xlsx": ({"year": 2020}, "", everyone(LOGIN, rest=403, home_affairs=200, admin=200), None),
     "reports:api_progress": ({}, "?year=2020&through=9", everyone(403, rest=403, staff=200, home_affairs=200, admin=200), None),
+    # The reporting cycle: confirming is the unit head's (their own unit) or staff's on its behalf;
+    # approving is Home Affairs'. A GET is the confirmation page; the POST does it (here refused:
+    # the month has no figures to confirm, nothing confirmed to approve — 409, nothing written).
+    "submissions:month_action": (
+        {**A_MONTH, "action": "confirm"}, "",
+        everyone(LOGIN, head_a=200, head_b=404, head_dept=404, staff=200, home_affairs=403, admin=200),
+        everyone(LOGIN, head_a=409, head_b=404, head_dept=404, staff=409, home_affairs=403, admin=409)),
+    "reports:completeness": ({"year": 2020}, "?through=9", everyone(LOGIN, rest=200), None),
+    "reports:completeness_xlsx": ({"year": 2020}, "?through=9", everyone(LOGIN, rest=200), None),
+    # Locking a year that is not ready without a reason is refused (400, nothing locked).
+    "reports:year_end_lock": (
+        {"year": 2020}, "", everyone(LOGIN, rest=403, home_affairs=200, admin=200),
+        everyone(LOGIN, rest=403, home_affairs=400, admin=400)),
+    "reports:year_end_unlock": (
+        {"year": 2020}, "", everyone(LOGIN, rest=403, home_affairs=200, admin=200),
+        everyone(LOGIN, rest=403, home_affairs=302, admin=302)),
 }
 
 # Valid POST bodies, so that a 302 means "done", not "refused with a form error".
 POST_BODIES = {
     "set_language": {"language": "vi", "next": "/"},
-    "submissions:lock": {"year": "2019"},
-    "submissions:unlock": {"year": "2019"},
+    "submissions:lock": {"year": "2019", "month": "3", "confirmed": "yes"},
+    "submissions:unlock": {"year": "2019", "month": "3", "confirmed": "yes"},
 }
 
 

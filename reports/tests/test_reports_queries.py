@@ -26,13 +26,21 @@ BUDGETS = {
     ),
     # the same without the navigation
     "overview workbook": (lambda units: reverse("reports:overview_xlsx") + "?year=2020&through=9&sort=name", 11),
-    # + the district (1), policies (1), rules (1), the year's lock (1), units (1), sums (1)
-    "year-end page": (lambda units: reverse("reports:year_end", args=[2020]), 13),
+    # + the district (1), policies (1), rules (1), the year's lock (1), units (1), sums (1),
+    #   what the results rest on (6: targets.completeness — units, catalog, months with counts,
+    #   months declared empty, confirmations and approvals, due days)
+    "year-end page": (lambda units: reverse("reports:year_end", args=[2020]), 19),
     # the same without the navigation, + sums by unit and procedure with the procedures' columns
     # (1, read in chunks as the detail sheet is written)
-    "year-end workbook": (lambda units: reverse("reports:year_end_xlsx", args=[2020]), 12),
-    # + the district (1), policies (1), rules (1), units (1), sums (1); no navigation
-    "api": (lambda units: reverse("reports:api_progress") + "?year=2020&through=9", 10),
+    "year-end workbook": (lambda units: reverse("reports:year_end_xlsx", args=[2020]), 18),
+    # + the district (1), policies (1), rules (1), units (1), sums (1), completeness (6); no navigation
+    "api": (lambda units: reverse("reports:api_progress") + "?year=2020&through=9", 16),
+    # + the district (1), completeness (6)
+    "completeness page": (lambda units: reverse("reports:completeness", args=[2020]) + "?through=9", 14),
+    # the same without the navigation
+    "completeness workbook": (lambda units: reverse("reports:completeness_xlsx", args=[2020]) + "?through=9", 12),
+    # + the district (1), the policy (1), the gaps: completeness (6), rules (1), units (1), sums (1), the lock (1)
+    "year-end lock page": (lambda units: reverse("reports:year_end_lock", args=[2020]), 19),
 }
 
 

@@ -1,4 +1,4 @@
-"""Months entered without any dossier ("đã nhập, không phát sinh hồ sơ"): recorded only where
+"""Months declared without any dossier ("không phát sinh hồ sơ"): their own step, recorded only where
 there is something to report, refused once locked on every path (grid, admin), and in the history."""
 
 import pytest
@@ -20,9 +20,11 @@ def office(reference):
     return Unit.objects.get(code=OFFICE)
 
 
-def test_an_empty_grid_saved_is_entered_and_recorded_in_the_history(staff_client, staff, commune_a):
+def test_a_month_declared_empty_is_recorded_in_the_history(staff_client, staff, commune_a):
     data, _rows = open_grid(staff_client, commune_a)
-    assert staff_client.post(grid_url(commune_a), data).status_code == 302
+    assert staff_client.post(grid_url(commune_a), data).status_code == 302  # saving it declares nothing
+    assert not EmptyMonth.objects.exists()
+    assert staff_client.post(reverse("submissions:month_action", args=[commune_a.code, 2020, 9, "empty"])).status_code == 302
     month = EmptyMonth.objects.get(unit=commune_a, year=2020, month=9)
     record = month.history.get()
     assert (record.history_type, record.history_user, record.history_change_reason) == ("+", staff, "grid")

@@ -252,23 +252,24 @@ def test_saving_a_full_commune_grid_of_120_rows_takes_a_bounded_number_of_querie
     # change); then the save: savepoint, lock the unit row, the lock, the version, the month's
     # rows, insert + its history, update + its history, release; the session (savepoint, the
     # confirmation, release). Not one query per row.
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(27):
         response = staff_client.post(grid_url(commune_a), data)
     assert response.status_code == 302
     assert DossierCount.objects.filter(unit=commune_a, year=YEAR, month=MONTH).count() == 120
     assert DossierCount.history.filter(unit_id=commune_a.pk, year=YEAR, month=MONTH).count() == 60 + 120
 
 
-def test_the_save_service_alone_takes_at_most_eight_queries(commune_a, staff, django_assert_max_num_queries):
+def test_the_save_service_alone_takes_at_most_ten_queries(commune_a, staff, django_assert_max_num_queries):
     procedures = list(Procedure.objects.for_entry(commune_a, YEAR))
     for procedure in procedures[:60]:
         add_count(commune_a, procedure, 10, 1)
     values = {procedure: (30, 3) for procedure in procedures}
     version = month_version(commune_a.pk, YEAR, MONTH)
-    # Eight queries: lock the unit row; the month's lock; the version; the month's rows (locked);
-    # insert; history of inserts; update; history of updates — plus the savepoint and its
+    # Ten queries: lock the unit row; the month's lock; its approval; the version; the month's rows
+    # (locked); insert; history of inserts; update; history of updates; its confirmation (to send
+    # a confirmed month back to "entered") — plus the savepoint and its
     # release that the test's own transaction turns BEGIN and COMMIT into.
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         changes = save_month(unit=commune_a, year=YEAR, month=MONTH, values=values, version=version, user=staff)
     assert len(changes) == 120
 
@@ -285,7 +286,7 @@ def test_opening_the_grid_takes_the_same_queries_empty_or_full(staff_client, com
         add_count(commune_a, procedure, 4, 1, month=MONTH - 1)
     full = queries_for(commune_a)
     assert empty == full == queries_for(department)
-    assert full <= 14
+    assert full <= 20  # + the month's place in the cycle (6) and its confirmation record (1)
 
 
 # Who may ----------------------------------------------------------------------------------------
@@ -379,15 +380,31 @@ def test_the_matrix_opens_on_the_latest_year_with_counts_when_this_year_has_none
     assert "năm 2020" in html
 
 
-def test_a_month_saved_with_no_dossiers_at_all_counts_as_entered(client_for, staff, commune_a):
+def test_enter_on_an_unchanged_empty_grid_leaves_the_month_missing(client_for, staff, commune_a):
     from submissions.grid import build_grid
     from submissions.models import EmptyMonth
 
     client = client_for(staff)
     grid = build_grid(commune_a, 2020, 9)
-    response = client.post(f"/entry/{commune_a.code}/2020/9/", {"version": grid.version})
-    assert response.status_code == 302
+    response = client.post(f"/entry/{commune_a.code}/2020/9/", {"version": grid.version}, follow=True)
+    assert "Không có số nào thay đổi; không cần lưu." in response.content.decode()
+    assert not EmptyMonth.objects.exists()
+    html = client.get("/entry/?year=2020").content.decode()
+    assert "Thị trấn Đức Thọ, tháng 9: Chưa nhập" in html
+
+
+def test_a_month_without_dossiers_is_declared_with_its_own_button_and_a_confirmation(client_for, staff, commune_a):
+    from submissions.models import EmptyMonth
+
+    client = client_for(staff)
+    grid_page = client.get(f"/entry/{commune_a.code}/2020/9/").content.decode()
+    action = f"/entry/{commune_a.code}/2020/9/empty/"
+    assert f'href="{action}"' in grid_page
+    question = client.get(action)
+    assert question.status_code == 200 and "không phát sinh hồ sơ" in question.content.decode()
+    assert not EmptyMonth.objects.exists()  # asking changes nothing
+    assert client.post(action).status_code == 302
     assert EmptyMonth.objects.filter(unit=commune_a, year=2020, month=9, confirmed_by=staff).exists()
     html = client.get("/entry/?year=2020").content.decode()
-    assert "Thị trấn Đức Thọ, tháng 9: Đã nhập" in html
+    assert "Thị trấn Đức Thọ, tháng 9: Không phát sinh hồ sơ" in html
     assert "Thị trấn Đức Thọ, tháng 8: Chưa nhập" in html

@@ -520,7 +520,7 @@ def test_an_all_zero_month_uploaded_from_a_spreadsheet_counts_as_entered(client_
     assert not EmptyMonth.objects.filter(unit=commune_b).exists()  # it has a count
     assert counts_of(commune_a) == {} and counts_of(commune_b) == {first.code: (4, 1)}
     assert not DossierCount.history.filter(unit_id=commune_a.pk).exists()
-    assert "Thị trấn Đức Thọ, tháng 9: Đã nhập" in client.get("/entry/?year=2020").content.decode()
+    assert "Thị trấn Đức Thọ, tháng 9: Không phát sinh hồ sơ" in client.get("/entry/?year=2020").content.decode()
 
     again = upload(client, content)
     assert "Tệp không làm thay đổi số nào" in again.content.decode()

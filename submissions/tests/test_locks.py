@@ -53,7 +53,7 @@ def test_lock_for_finds_the_year_lock_or_the_months_own(reference, nam):
 
 
 def test_home_affairs_lock_a_year_from_the_browser_and_the_grid_refuses_changes(client_for, nam, staff, commune_a):
-    response = client_for(nam).post(LOCK, {"year": 2020})
+    response = client_for(nam).post(reverse("reports:year_end_lock", args=[2020]), {"reason": "Hết hạn chấm điểm"})
     assert response.status_code == 302
     lock = CountLock.objects.get(year=2020, month__isnull=True)
     assert lock.locked_by == nam
@@ -74,7 +74,7 @@ def test_home_affairs_lock_a_year_from_the_browser_and_the_grid_refuses_changes(
 
 
 def test_a_locked_month_leaves_the_other_months_open(client_for, nam, staff, commune_a):
-    client_for(nam).post(LOCK, {"year": 2020, "month": 9})
+    client_for(nam).post(LOCK, {"year": 2020, "month": 9, "confirmed": "yes"})
     client = client_for(staff)
     code = commune_procedures(1)[0].code
     data, rows = open_grid(client, commune_a, month=8)
@@ -87,7 +87,7 @@ def test_a_locked_month_leaves_the_other_months_open(client_for, nam, staff, com
 def test_a_month_locked_while_the_page_was_open_refuses_the_save(client_for, nam, staff, commune_a):
     client = client_for(staff)
     data, rows = open_grid(client, commune_a)
-    client_for(nam).post(LOCK, {"year": 2020, "month": 9})
+    client_for(nam).post(LOCK, {"year": 2020, "month": 9, "confirmed": "yes"})
     client = client_for(staff)
     response = client.post(grid_url(commune_a), fill(data, rows, {commune_procedures(1)[0].code: (3, 1)}))
     assert "đã bị khóa bởi Trần Văn Nam" in response.content.decode()
@@ -96,8 +96,8 @@ def test_a_month_locked_while_the_page_was_open_refuses_the_save(client_for, nam
 
 def test_unlocking_opens_the_month_again_and_both_are_recorded(client_for, nam, staff, commune_a):
     client = client_for(nam)
-    client.post(LOCK, {"year": 2020, "month": 9})
-    assert client.post(UNLOCK, {"year": 2020, "month": 9}).status_code == 302
+    client.post(LOCK, {"year": 2020, "month": 9, "confirmed": "yes"})
+    assert client.post(UNLOCK, {"year": 2020, "month": 9, "confirmed": "yes"}).status_code == 302
     assert not CountLock.objects.exists()
     records = list(CountLock.history.order_by("history_id").values_list("history_type", "month", "history_user_id"))
     assert records == [("+", 9, nam.pk), ("-", 9, nam.pk)]
@@ -108,20 +108,21 @@ def test_unlocking_opens_the_month_again_and_both_are_recorded(client_for, nam, 
 def test_the_completeness_page_has_the_lock_buttons_for_home_affairs_only(client_for, nam, staff):
     html = client_for(nam).get(reverse("submissions:entry_index"), {"year": 2020}).content.decode()
     assert "Khóa cả năm 2020" in html and f'action="{LOCK}"' in html
+    assert reverse("reports:year_end_lock", args=[2020]) in html  # the year goes through the year-end gate
     html = client_for(staff).get(reverse("submissions:entry_index"), {"year": 2020}).content.decode()
     assert f'action="{LOCK}"' not in html
 
 
 def test_locking_twice_says_it_is_already_locked(client_for, nam):
     client = client_for(nam)
-    client.post(LOCK, {"year": 2020})
-    response = client.post(LOCK, {"year": 2020, "month": 3}, follow=True)
+    client.post(reverse("reports:year_end_lock", args=[2020]), {"reason": "Hết hạn chấm điểm"})
+    response = client.post(LOCK, {"year": 2020, "month": 3, "confirmed": "yes"}, follow=True)
     assert "đã bị khóa bởi Trần Văn Nam" in response.content.decode()
     assert CountLock.objects.count() == 1
 
 
 def test_unlocking_what_is_not_locked_says_so(client_for, nam):
-    response = client_for(nam).post(UNLOCK, {"year": 2020, "month": 4}, follow=True)
+    response = client_for(nam).post(UNLOCK, {"year": 2020, "month": 4, "confirmed": "yes"}, follow=True)
     assert "Tháng 4/2020 không bị khóa." in response.content.decode()
 
 
@@ -158,7 +159,7 @@ def test_the_lock_and_unlock_commands(reference, commune_a):
     lock = CountLock.objects.get()
     assert (lock.year, lock.month, lock.locked_by) == (2020, 12, None)
     assert "đã bị khóa từ dòng lệnh lúc" in lock_message(lock)
-    call_command("lock", "--year", "2020", stdout=out)
+    call_command("lock", "--year", "2020", "--reason", "Hết hạn chấm điểm", stdout=out)
     assert CountLock.objects.filter(month__isnull=True).exists()
     with pytest.raises(CommandError) as error:
         call_command("lock", "--year", "2020", "--month", "5", stdout=out)
@@ -171,7 +172,7 @@ def test_the_lock_and_unlock_commands(reference, commune_a):
 
 
 def test_the_lock_command_records_who_when_asked(reference, nam):
-    call_command("lock", "--year", "2020", "--by", nam.username, stdout=io.StringIO())
+    call_command("lock", "--year", "2020", "--by", nam.username, "--reason", "Hết hạn", stdout=io.StringIO())
     assert CountLock.objects.get().locked_by == nam
     assert CountLock.history.get().history_user == nam
     with pytest.raises(CommandError):

@@ -76,10 +76,10 @@ def test_progress_on_the_demo_agrees_with_a_hand_calculation_for_every_unit(demo
 
 def test_the_json_document_has_exactly_the_published_shape(demo):
     document = json.loads(run_progress("--year", "2020", "--through", "9", "--format", "json"))
-    assert set(document) == {"year", "through", "policy", "units"}
+    assert set(document) == {"year", "through", "policy", "units", "complete"}
     assert (document["year"], document["through"], document["policy"]) == (2020, 9, "2440/UBND-VH")
     commune = next(unit for unit in document["units"] if unit["unit_code"] == "18310")
-    assert set(commune) == {"unit_code", "unit_name", "kind", "flagged", "points", "rules"}
+    assert set(commune) == {"unit_code", "unit_name", "kind", "flagged", "points", "rules", "completeness"}
     assert commune["unit_name"] == "Xã Tân Hương" and commune["kind"] == "commune"
     c1, c2 = commune["rules"]
     assert set(c1) == {"rule", "measure", "target", "online", "total", "rate", "status", "shortfall"}
