@@ -120,6 +120,7 @@ def overview_columns(rules) -> list[Column]:
         Column("points", _("Điểm trừ"), "points", width=9),
         position,
         *_rule_columns(rules, lambda rule: ["value", "target", "status", "shortfall"]),
+        Column("reported", _("Số liệu"), "text", width=18),
     ]
 
 
@@ -188,7 +189,9 @@ def unit_rows(progress: Progress, rules, *, unit_ids=None, status: str = "", kin
         if kind and unit.kind != kind:
             continue
         own = [rule for rule in entry.rules if rule.code in shown_codes]
-        if not own and len(shown_codes) < len(progress.rules):
+        # a unit that no rule applies to is listed ("không áp dụng") where rules of its kind are shown
+        no_rule_applies = not entry.rules and any(rule.unit_kind == unit.kind for rule in rules)
+        if not own and len(shown_codes) < len(progress.rules) and not no_rule_applies:
             continue
         if status and not any(rule.status == status for rule in own):
             continue

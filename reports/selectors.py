@@ -15,7 +15,9 @@ from django.utils.translation import ngettext
 from targets.arithmetic import Measure, Status, count_threshold_by
 from dvctt_portal.figures import format_number
 from targets.breakdowns import ProcedureLine, monthly_series, procedure_breakdown
+from targets.completeness import Completeness, UnitCompleteness, compute_completeness, district_units
 from targets.documents import progress_from_document
+from submissions.rules import month_range_label
 from targets.progress import compute_progress
 from targets.results import Progress, RuleProgress, UnitProgress
 from units.models import Unit
@@ -57,6 +59,12 @@ class UnitDashboard:
     cards: list[RuleCard]
     lines: list[ProcedureLine]
     rank: tuple[int, int] | None
+    completeness: UnitCompleteness | None = None
+
+    @property
+    def basis(self) -> str:
+        """What the unit's results rest on, in one sentence."""
+        return reported_text(self.completeness, self.period.through, sentence=True)
 
     @property
     def statuses(self) -> Counter:
@@ -138,6 +146,7 @@ def unit_dashboard(unit: Unit, period: Period) -> UnitDashboard:
         rule_card(rule, series.get(rule.code, []), year=policy.year, through=through)
         for rule in (entry.rules if entry else [])
     ]
+    completeness = compute_completeness(unit.district, policy.year, through, units=[unit])
     return UnitDashboard(
         unit=unit,
         period=period,
@@ -145,7 +154,23 @@ def unit_dashboard(unit: Unit, period: Period) -> UnitDashboard:
         cards=cards,
         lines=list(procedure_breakdown(policy, through, units=[unit], rules=progress.rules)),
         rank=progress.rank_of(unit) if entry else None,
+        completeness=completeness.units[0] if completeness.units else None,
     )
+
+
+def reported_text(entry: UnitCompleteness | None, through: int, *, sentence: bool = False) -> str:
+    """"đủ 9/9 tháng" or "tạm tính: còn thiếu T6" — what one unit's results rest on."""
+    if entry is None or not entry.applies:
+        return _("Đơn vị không có thủ tục mức độ 3, 4 để báo cáo.") if sentence else str(_("không áp dụng"))
+    if entry.complete:
+        if sentence:
+            return _("Dựa trên số liệu đầy đủ %(n)s/%(through)s tháng.") % {"n": entry.months_expected, "through": through}
+        return _("đủ %(n)s/%(through)s tháng") % {"n": entry.months_expected, "through": through}
+    months = month_range_label(entry.months_missing)
+    if sentence:
+        return _("Kết quả tạm tính: còn thiếu số liệu %(months)s (đã báo cáo %(reported)s/%(expected)s tháng phải báo cáo).") % {
+            "months": months, "reported": entry.months_reported, "expected": entry.months_expected}
+    return _("tạm tính: thiếu %(months)s") % {"months": months}
 
 
 @dataclass
@@ -154,16 +179,23 @@ class Overview:
     progress: Progress
     columns: list
     rows: list
+    completeness: Completeness | None = None
 
 
 def overview(period: Period, *, visible_units, unit_ids: set, rule_code: str = "", status: str = "") -> Overview:
     """Every visible unit's results (the summary is over all of them); the rows of the units
     that passed the filters. Queries: the units (1), their sums (1)."""
     progress = compute_progress(period.policy, period.through, units=visible_units)
+    district = period.policy.district
+    completeness = compute_completeness(district, period.year, period.through,
+                                        units=district_units(district, period.year).filter(pk__in=visible_units))
     entries = [entry for entry in progress.units if entry.unit.pk in unit_ids]
     rules = rules_shown(progress, entries, rule_code=rule_code)
     rows = list(unit_rows(progress, rules, unit_ids=unit_ids, status=status))
-    return Overview(period=period, progress=progress, columns=overview_columns(rules), rows=rows)
+    for row in rows:
+        row["reported"] = reported_text(completeness.for_unit(row["unit"].pk), period.through)
+    return Overview(period=period, progress=progress, columns=overview_columns(rules), rows=rows,
+                    completeness=completeness)
 
 
 @dataclass

@@ -16,7 +16,7 @@ from django_tables2.utils import AttributeDict
 from dvctt_portal.figures import format_number
 
 from .rows import Column, Rate
-from .wording import rate_text, status_label, target_text
+from .wording import NOT_APPLICABLE, rate_text, status_label, target_text
 
 NUMERIC = {"th": {"class": "num"}, "td": {"class": "num"}}
 
@@ -83,6 +83,12 @@ class TargetColumn(ReportColumn):
 
 
 class StatusColumn(ReportColumn):
+    """A rule's status; a rule that does not apply to the unit reads "không áp dụng"."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", NOT_APPLICABLE)
+        super().__init__(*args, **kwargs)
+
     def cell_html(self, value):
         return format_html('<span class="status status--{}">{}</span>', value, status_label(value))
 

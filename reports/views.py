@@ -179,6 +179,7 @@ class OverviewView(LoginRequiredMixin, tables.SingleTableMixin, FilterView):
             report=report,
             period=report.period if report else None,
             summaries=list(summary_rows(report.progress)) if report else [],
+            completeness=report.completeness if report else None,
             no_policy=not self.policies,
             export_query=self.request.GET.urlencode(),
         )
@@ -217,7 +218,7 @@ class OverviewXlsxView(PermissionRequired, OverviewView):
         table = context["table"]
         content = overview_workbook(
             report.progress, report.columns, [row.record for row in table.rows],
-            filters=self.filterset.description(),
+            filters=self.filterset.description(), notes=[report.completeness.statement()],
         )
         period = report.period
         return xlsx_response(content, f"tong-hop-dvctt-{period.year}-thang-{period.through:02d}.xlsx")

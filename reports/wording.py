@@ -2,6 +2,7 @@
 
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
 from targets.arithmetic import Measure, Status
@@ -22,6 +23,10 @@ def rate_text(online: int, total: int) -> str:
     return format_rate_of(online, total)
 
 
+# One word for a rule that does not concern a unit (another kind's rule, or nothing to report under it).
+NOT_APPLICABLE = gettext_lazy("không áp dụng")
+
+
 def status_label(status) -> str:
     return str(STATUS_LABELS[Status(status)])
 
@@ -38,6 +43,9 @@ def shortfall_sentence(progress: RuleProgress) -> str:
     """What is still missing, in a sentence: "Cần thêm 7 hồ sơ trực tuyến để đạt 25 %"."""
     if progress.status == Status.NO_DATA:
         return _("Chưa có hồ sơ nào phát sinh — Cơ quan Tổ chức - Nội vụ xem xét")
+    if progress.shortfall == 0 and progress.measure == Measure.RATE and progress.status == Status.ON_TRACK:
+        # a rate is only decided in December: before, it is where the unit stands now
+        return _("Đang đạt mức %(rate)s (chưa chốt)") % {"rate": rate_text(progress.online, progress.total)}
     if progress.shortfall == 0:
         return _("Đã đạt chỉ tiêu")
     if progress.shortfall is None:

@@ -47,7 +47,7 @@ from .rows import (
     summary_rows,
     unit_rows,
 )
-from .wording import status_label, target_text
+from .wording import NOT_APPLICABLE, status_label, target_text
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -184,7 +184,7 @@ def data_cell(ws, column: Column, row: dict) -> WriteOnlyCell:
     if kind == "text":
         return text_cell(ws, value, WRAPPED if column.width >= 30 else TEXT)
     if kind == "status":
-        return text_cell(ws, None if value is None else status_label(value), STATUS_STYLES.get(value, TEXT))
+        return text_cell(ws, NOT_APPLICABLE if value is None else status_label(value), STATUS_STYLES.get(value, TEXT))
     if kind == "points":  # points lost are marked like a missed status
         return number_cell(ws, points_value(value), style=MISSED if value else TEXT)
     missed = _status_of(column, row) == Status.MISSED
@@ -402,13 +402,13 @@ def scoring_workbook(progress: Progress, lines: Iterable[ProcedureLine], *, lock
 
 
 def overview_workbook(progress: Progress, columns: list[Column], rows, *, filters: str = "",
-                      produced_on: date | None = None) -> bytes:
+                      produced_on: date | None = None, notes: Iterable[str] = ()) -> bytes:
     produced_on = produced_on or timezone.localdate()
     title = _("TỔNG HỢP TIẾN ĐỘ THỰC HIỆN CHỈ TIÊU DVCTT MỨC ĐỘ 3, 4 NĂM %(year)s") % {"year": progress.year}
     wb = new_workbook(title)
     sheet = SheetWriter(
         wb, sheet_title=_("Tổng hợp toàn huyện"), columns=columns, title=title,
-        subtitle=filters or _("Tất cả đơn vị"), lines=title_lines(progress, produced_on=produced_on),
+        subtitle=filters or _("Tất cả đơn vị"), lines=title_lines(progress, produced_on=produced_on), notes=list(notes),
     )
     sheet.write_rows(rows)
     return _save(wb)

@@ -45,6 +45,7 @@ class UnitCompleteness:
     months_on_time: int
     months_unconfirmed: list[int]  # reported, not yet confirmed
     months_unapproved: list[int]  # confirmed, not yet approved
+    last_expected: int = 0  # the last month expected (0: none)
 
     @property
     def complete(self) -> bool:
@@ -70,6 +71,7 @@ class UnitCompleteness:
             months_on_time=sum(1 for month in expected if month.on_time),
             months_unconfirmed=[month.month for month in expected if month.reported and not month.confirmed],
             months_unapproved=[month.month for month in expected if month.confirmed and not month.approved],
+            last_expected=max((month.month for month in expected), default=0),
         )
 
     def as_document(self) -> dict:
@@ -123,16 +125,26 @@ class Completeness:
         return [unit for unit in self.units if unit.months_missing]
 
     @property
-    def months_complete(self) -> int:
-        """The last month through which every unit reported (0: not even January)."""
-        first_gap = min((min(unit.months_missing) for unit in self.behind), default=self.through + 1)
-        return first_gap - 1
+    def months_with_data(self) -> int:
+        """How many of the months through `through` some unit reported (the "9" of "9/12 tháng")."""
+        return len({month for unit in self.units for month in range(1, self.through + 1)
+                    if unit.months_expected and month not in unit.months_missing and month <= unit.last_expected})
 
-    def missing_groups(self, limit: int = 3) -> list[tuple[str, int]]:
-        """("T10–T12", 26): the months missing and how many units miss exactly them, most first."""
-        groups = Counter(tuple(unit.months_missing) for unit in self.behind)
-        ordered = sorted(groups.items(), key=lambda item: (-item[1], item[0]))
-        return [(month_range_label(months), count) for months, count in ordered[:limit]]
+    def missing_groups(self, limit: int = 4) -> list[tuple[str, int]]:
+        """[("T6", 1), ("T10–T12", 26)]: the months missing, by month, grouped where the same
+        units miss them, with how many units; in month order."""
+        missing_by_month = {}
+        for unit in self.behind:
+            for month in unit.months_missing:
+                missing_by_month.setdefault(month, set()).add(unit.unit.pk)
+        groups: list[tuple[list[int], frozenset]] = []
+        for month in sorted(missing_by_month):
+            units = frozenset(missing_by_month[month])
+            if groups and groups[-1][1] == units and groups[-1][0][-1] == month - 1:
+                groups[-1][0].append(month)
+            else:
+                groups.append(([month], units))
+        return [(month_range_label(months), len(units)) for months, units in groups[:limit]]
 
     def statement(self) -> str:
         """"Dựa trên số liệu 9/12 tháng; còn thiếu T10–T12 của 26 đơn vị." — printed above results."""
@@ -144,13 +156,12 @@ class Completeness:
             % {"months": months, "count": count}
             for months, count in groups
         ]
-        more = len(self.behind) - sum(count for _months, count in groups)
-        if more > 0:
-            parts.append(ngettext("và %(count)s đơn vị khác", "và %(count)s đơn vị khác", more) % {"count": more})
-        return _("Dựa trên số liệu %(complete)s/%(through)s tháng; còn thiếu %(missing)s. Kết quả của các đơn vị còn thiếu là tạm tính.") % {
-            "complete": self.months_complete,
+        if len(self.missing_groups(limit=99)) > len(groups):
+            parts.append(_("và các tháng khác"))
+        return _("Dựa trên số liệu %(months)s/%(through)s tháng; còn thiếu %(missing)s. Kết quả của các đơn vị còn thiếu là tạm tính.") % {
+            "months": self.months_with_data,
             "through": self.through,
-            "missing": ", ".join(parts),
+            "missing": "; ".join(parts),
         }
 
     def as_document(self) -> dict:

@@ -8,14 +8,15 @@ This module only gathers the sums.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, Case, F, Max, Q, Sum, Value, When, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from submissions import rules as count_rules
-from submissions.models import DossierCount
+from submissions.models import Authority, DossierCount, Procedure
 from units import rules as unit_rules
-from units.models import District, Unit
+from units.models import District, Unit, UnitKind
 
 from .arithmetic import evaluate
 from .models import TargetPolicy, TargetRule
@@ -69,6 +70,46 @@ def scoped_sums(*, district_ids, year: int, through: int, unit_ids=None):
     return sums
 
 
+@dataclass
+class Reportable:
+    """What each unit can report on in a year (the catalog's scopes): a rule with nothing in
+    scope for a unit, and no dossiers under it, does not apply to that unit ("không áp dụng")."""
+
+    communes: dict[int, set[ScopeKey]] = field(default_factory=lambda: defaultdict(set))  # by district id
+    departments: dict[int, set[ScopeKey]] = field(default_factory=lambda: defaultdict(set))  # by department id
+
+    def scopes_of(self, unit: Unit) -> set[ScopeKey]:
+        if unit.kind == UnitKind.DEPARTMENT:
+            return self.departments.get(unit.pk, set())
+        return self.communes.get(unit.district_id, set())
+
+    def applies(self, rule: TargetRule, unit: Unit) -> bool:
+        return any(rule_covers(rule, scope) for scope in self.scopes_of(unit))
+
+
+def reportable_scopes(*, district_ids, year: int) -> Reportable:
+    """The level 3/4 procedures offered that year that the districts' units report on, as scopes
+    (one query): commune procedures and a district's own procedures for its communes; for each
+    department, the procedures it handles."""
+    district_ids = set(district_ids)
+    reportable = Reportable()
+    procedures = (
+        Procedure.objects.offered_in(year).online()
+        .filter(Q(authority=Authority.COMMUNE) | Q(department__district_id__in=district_ids))
+        .values_list("authority", "online_level", "department_id", "department__district_id")
+        .distinct()
+        .order_by()
+    )
+    for authority, level, department_id, department_district_id in procedures:
+        if department_id is None:
+            for district_id in district_ids:
+                reportable.communes[district_id].add(ScopeKey(authority, level, False))
+        else:
+            reportable.communes[department_district_id].add(ScopeKey(authority, level, False))
+            reportable.departments[department_id].add(ScopeKey(authority, level, True))
+    return reportable
+
+
 def sum_for_rule(rule: TargetRule, unit_sums: dict[ScopeKey, tuple[int, int]]) -> tuple[int, int]:
     online = total = 0
     for scope, (scope_online, scope_total) in unit_sums.items():
@@ -97,8 +138,10 @@ def _checked_month(through) -> int:
     return int(through)
 
 
-def _assemble(policy: TargetPolicy, through: int, rules, unit_list, sums) -> Progress:
-    """Every rule applied to every unit: pure arithmetic on sums already read."""
+def _assemble(policy: TargetPolicy, through: int, rules, unit_list, sums, reportable: Reportable) -> Progress:
+    """Every rule applied to every unit it concerns: pure arithmetic on sums already read. A rule
+    does not apply to a unit with nothing to report under it (no procedure in its scope, no
+    dossier): not ranked, not "no data", not flagged ("không áp dụng")."""
     results = []
     for unit in unit_list:
         entry = UnitProgress(unit=unit)
@@ -106,6 +149,8 @@ def _assemble(policy: TargetPolicy, through: int, rules, unit_list, sums) -> Pro
             if not rule.applies_to(unit):
                 continue
             online, total = sum_for_rule(rule, sums.get(unit.pk, {}))
+            if total == 0 and not reportable.applies(rule, unit):
+                continue
             outcome = evaluate(measure=rule.measure, target=rule.target, online=online, total=total, through=through)
             entry.rules.append(RuleProgress(rule=rule, online=online, total=total, outcome=outcome))
         results.append(entry)
@@ -118,8 +163,8 @@ UNIT_ORDER = ("kind", "sort_order", "code")
 def compute_progress(policy: TargetPolicy, through: int, *, units=None) -> Progress:
     """Progress of every active unit of the policy's district (or of `units`) through that month.
 
-    Queries: the rules (1), the units (1), the aggregated counts (1) — whatever the number of
-    units, procedures or months.
+    Queries: the rules (1), the units (1), the aggregated counts (1), what the units can report on
+    (1) — whatever the number of units, procedures or months.
     """
     through = _checked_month(through)
     rules = list(policy.rules.all())
@@ -131,7 +176,8 @@ def compute_progress(policy: TargetPolicy, through: int, *, units=None) -> Progr
         through=through,
         unit_ids=[unit.pk for unit in unit_list] if units is not None else None,
     )
-    return _assemble(policy, through, rules, unit_list, sums)
+    reportable = reportable_scopes(district_ids=[policy.district_id], year=policy.year)
+    return _assemble(policy, through, rules, unit_list, sums, reportable)
 
 
 def compute_progress_many(policies, through: int) -> list[Progress]:
@@ -139,8 +185,8 @@ def compute_progress_many(policies, through: int) -> list[Progress]:
     of `policies`.
 
     Queries: the policies' rules (1), then per distinct year of the policies the units of its
-    districts (1) and the aggregated counts (1): 3 for one year's policies, whatever the number
-    of districts, units, procedures or months.
+    districts (1), the aggregated counts (1) and what they can report on (1): 4 for one year's
+    policies, whatever the number of districts, units, procedures or months.
     """
     through = _checked_month(through)
     policies = list(policies)
@@ -155,9 +201,10 @@ def compute_progress_many(policies, through: int) -> list[Progress]:
         for unit in Unit.objects.in_year(year).filter(district_id__in=district_ids).order_by(*UNIT_ORDER):
             units_by_district[unit.district_id].append(unit)
         sums = scoped_sums(district_ids=district_ids, year=year, through=through)
+        reportable = reportable_scopes(district_ids=district_ids, year=year)
         for policy in of_year:
             progress_by_policy[policy.pk] = _assemble(
-                policy, through, list(policy.rules.all()), units_by_district[policy.district_id], sums
+                policy, through, list(policy.rules.all()), units_by_district[policy.district_id], sums, reportable
             )
     return [progress_by_policy[policy.pk] for policy in policies]
 

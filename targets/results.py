@@ -146,8 +146,9 @@ class Progress:
         return [self.rule_summary(rule) for rule in self.rules]
 
     def ranking(self, kind: str) -> list[UnitProgress]:
-        """Units of one kind, best first: fewest points lost, most rules met, highest rate."""
-        same_kind = [entry for entry in self.units if entry.unit.kind == kind]
+        """Units of one kind that a rule applies to, best first: fewest points lost, most rules
+        met, highest rate (a unit no rule applies to is not ranked)."""
+        same_kind = [entry for entry in self.units if entry.unit.kind == kind and entry.rules]
         return sorted(same_kind, key=_rank_key)
 
     def rank_of(self, unit: Unit) -> tuple[int, int] | None:

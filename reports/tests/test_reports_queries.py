@@ -13,34 +13,41 @@ pytestmark = pytest.mark.django_db
 # Pages rendered with base.html end with the role lookups of the navigation and the
 # context processor (3, outside the reports).
 BUDGETS = {
+    # Every page that shows results also reads what its units can report on (1, targets.progress:
+    # a rule with nothing in scope does not apply) and what the results rest on — the completeness
+    # of the units shown (targets.completeness: the catalog, months with counts, months declared
+    # empty, confirmations and approvals, due days: 5, and the units themselves where they are
+    # not already read: 1).
     # + the unit (1), the district's policies (1), the rules (1), units of the kind (1),
-    #   their sums (1), the unit's sums by month (1), by procedure with the procedures' columns (1)
-    "dashboard": (lambda units: reverse("reports:unit_dashboard", args=[units[0].code]) + "?year=2020&through=9", 15),
+    #   their sums (1), what they report on (1), the unit's sums by month (1), by procedure with
+    #   the procedures' columns (1), the unit's completeness (5)
+    "dashboard": (lambda units: reverse("reports:unit_dashboard", args=[units[0].code]) + "?year=2020&through=9", 21),
     # + the last month with counts (1) and the year's lock (1) to choose the default period
-    "dashboard with the default period": (lambda units: reverse("reports:unit_dashboard", args=[units[0].code]), 17),
+    "dashboard with the default period": (lambda units: reverse("reports:unit_dashboard", args=[units[0].code]), 23),
     # + the district (1), its policies (1), the rules (1), the filtered unit ids (1),
-    #   the visible units (1), their sums (1)
-    "overview": (lambda units: reverse("reports:overview") + "?year=2020&through=9", 14),
+    #   the visible units (1), their sums (1), what they report on (1), completeness (6)
+    "overview": (lambda units: reverse("reports:overview") + "?year=2020&through=9", 21),
     "overview filtered and sorted": (
-        lambda units: reverse("reports:overview") + "?year=2020&through=9&kind=commune&status=at_risk&sort=-r1_value", 14
+        lambda units: reverse("reports:overview") + "?year=2020&through=9&kind=commune&status=at_risk&sort=-r1_value", 21
     ),
     # the same without the navigation
-    "overview workbook": (lambda units: reverse("reports:overview_xlsx") + "?year=2020&through=9&sort=name", 11),
+    "overview workbook": (lambda units: reverse("reports:overview_xlsx") + "?year=2020&through=9&sort=name", 18),
     # + the district (1), policies (1), rules (1), the year's lock (1), units (1), sums (1),
-    #   what the results rest on (6: targets.completeness — units, catalog, months with counts,
-    #   months declared empty, confirmations and approvals, due days)
-    "year-end page": (lambda units: reverse("reports:year_end", args=[2020]), 19),
+    #   what they report on (1), completeness (6)
+    "year-end page": (lambda units: reverse("reports:year_end", args=[2020]), 20),
     # the same without the navigation, + sums by unit and procedure with the procedures' columns
     # (1, read in chunks as the detail sheet is written)
-    "year-end workbook": (lambda units: reverse("reports:year_end_xlsx", args=[2020]), 18),
-    # + the district (1), policies (1), rules (1), units (1), sums (1), completeness (6); no navigation
-    "api": (lambda units: reverse("reports:api_progress") + "?year=2020&through=9", 16),
+    "year-end workbook": (lambda units: reverse("reports:year_end_xlsx", args=[2020]), 19),
+    # + the district (1), policies (1), rules (1), units (1), sums (1), what they report on (1),
+    #   completeness (6); no navigation
+    "api": (lambda units: reverse("reports:api_progress") + "?year=2020&through=9", 17),
     # + the district (1), completeness (6)
     "completeness page": (lambda units: reverse("reports:completeness", args=[2020]) + "?through=9", 14),
     # the same without the navigation
     "completeness workbook": (lambda units: reverse("reports:completeness_xlsx", args=[2020]) + "?through=9", 12),
-    # + the district (1), the policy (1), the gaps: completeness (6), rules (1), units (1), sums (1), the lock (1)
-    "year-end lock page": (lambda units: reverse("reports:year_end_lock", args=[2020]), 19),
+    # + the district (1), the policy (1), the gaps: completeness (6), rules (1), units (1), sums (1),
+    #   what they report on (1), the lock (1)
+    "year-end lock page": (lambda units: reverse("reports:year_end_lock", args=[2020]), 20),
 }
 
 
