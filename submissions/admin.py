@@ -1,15 +1,17 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from units import services as unit_services
+from units.access import may_lock
 from units.admin import ServiceWrites
 from units.models import Unit
 
 from .forms import DossierCountAdminForm
 from .locks import lock_for
 from .catalog import GuardsLockedFigures, procedure_change_error, unit_change_error
-from .models import CountLock, DossierCount, EmptyMonth, Procedure
+from .models import CountLock, DossierCount, EmptyMonth, MonthReport, Procedure
 from . import services
 from .services import CountsRefused, check_empty_month, record_empty_month, remove_empty_month
 
@@ -157,3 +159,40 @@ class EmptyMonthAdmin(ServiceWrites, SimpleHistoryAdmin):
 
     def delete_through_service(self, obj, *, user):
         remove_empty_month(empty_month=obj, user=user)
+
+
+@admin.register(MonthReport)
+class MonthReportAdmin(SimpleHistoryAdmin):
+    """Who confirmed and approved which unit-month: read here, with its history. Transitions are
+    made from the grid's buttons (or the actions below), through the services, never by editing."""
+
+    list_display = ["unit", "year", "month", "confirmed_by", "confirmed_at", "confirmed_on_behalf", "approved_by",
+                    "approved_at", "note"]
+    list_filter = ["year", "month", "confirmed_on_behalf", "unit__district"]
+    list_select_related = ["unit", "confirmed_by", "approved_by"]
+    search_fields = ["unit__code", "unit__name"]
+    actions = ["approve_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Phê duyệt các tháng đã chọn (đã được đơn vị xác nhận)"), permissions=["view"])
+    def approve_selected(self, request, queryset):
+        if not may_lock(request.user):
+            self.message_user(request, _("Chỉ Cơ quan Tổ chức - Nội vụ được phê duyệt."), messages.ERROR)
+            return
+        approved = 0
+        for report in queryset.select_related("unit"):
+            try:
+                services.approve_month(unit=report.unit, year=report.year, month=report.month, user=request.user)
+            except CountsRefused as refused:
+                self.message_user(request, refused.message, messages.WARNING)
+            else:
+                approved += 1
+        self.message_user(request, _("Đã phê duyệt %(count)s tháng.") % {"count": approved}, messages.SUCCESS)

@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from units.admin import ServiceWrites
 
 from . import services
-from .models import TargetPolicy, TargetRule
+from .models import OfficialResult, TargetPolicy, TargetRule
 
 
 class TargetRuleForm(forms.ModelForm):
@@ -118,3 +118,24 @@ class TargetRuleAdmin(LockedPolicyReadOnly, ServiceWrites, SimpleHistoryAdmin):
 
     def delete_through_service(self, obj, *, user):
         services.delete_rule(rule=obj, user=user)
+
+
+@admin.register(OfficialResult)
+class OfficialResultAdmin(admin.ModelAdmin):
+    """The official results of locked years: never edited; made by locking (and withdrawn by
+    unlocking) a year from the year-end page or `manage.py lock`; `verify_locked` checks them."""
+
+    list_display = ["district", "year", "sha256", "issued_by", "issued_at", "reason", "withdrawn_at", "withdrawn_by"]
+    list_filter = ["district", "year"]
+    list_select_related = ["district", "issued_by", "withdrawn_by"]
+    readonly_fields = ["district", "year", "sha256", "issued_by", "issued_at", "reason", "gaps", "withdrawn_at",
+                       "withdrawn_by", "document"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -80,7 +80,8 @@ def test_a_planted_back_import_is_found():
 # Services are the only writers --------------------------------------------------------------------
 
 GUARDED_MODELS = {
-    "DossierCount", "EmptyMonth", "CountLock", "TargetPolicy", "TargetRule", "Procedure", "Unit", "District",
+    "DossierCount", "EmptyMonth", "CountLock", "MonthReport", "OfficialResult", "TargetPolicy", "TargetRule", "Procedure",
+    "Unit", "District",
     "Person", "User",
 }
 WRITE_METHODS = {"create", "update", "delete", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}

@@ -370,3 +370,36 @@ def test_the_cycle_reads_a_fixed_number_of_queries_for_10_or_300_units(django_as
         with django_assert_num_queries(5):  # catalog, counts, declared empty, confirmations, due days
             cycle = year_cycle(units, 2020, today=date(2021, 2, 1))
         assert len(cycle.units) == len(units)
+
+
+def test_the_transitions_from_the_command_line_go_through_the_same_services(demo):
+    out = io.StringIO()
+    call_command("report_month", "confirm", "--unit", "18229", "--year", "2020", "--month", "9", "--by", "demo.thitran",
+                 stdout=out)
+    call_command("report_month", "approve", "--unit", "18229", "--year", "2020", "--month", "9", "--by", "demo.noivu",
+                 stdout=out)
+    report = MonthReport.objects.get(unit__code="18229", month=9)
+    assert report.is_approved and report.confirmed_by.username == "demo.thitran" and not report.confirmed_on_behalf
+    with pytest.raises(CommandError, match="lý do"):
+        call_command("report_month", "unapprove", "--unit", "18229", "--year", "2020", "--month", "9", "--by", "demo.noivu")
+    with pytest.raises(CommandError, match="quyền"):
+        call_command("report_month", "approve", "--unit", "18229", "--year", "2020", "--month", "8", "--by", "demo.canbo")
+    call_command("report_month", "unapprove", "--unit", "18229", "--year", "2020", "--month", "9", "--by", "demo.noivu",
+                 "--reason", "Sai số liệu", stdout=out)
+    assert not MonthReport.objects.get(unit__code="18229", month=9).is_approved
+
+
+def test_home_affairs_approve_confirmed_months_from_the_admin_through_the_service(demo, client_for):
+    from django.contrib.auth.models import User
+
+    head = User.objects.get(username="demo.thitran")
+    unit = Unit.objects.get(code="18229")
+    confirm_month(unit=unit, year=2020, month=8, user=head, on_behalf=False)
+    admin = User.objects.get(username="demo.quantri")
+    client = client_for(admin)
+    changelist = reverse("admin:submissions_monthreport_changelist")
+    assert client.get(changelist).status_code == 200
+    report = MonthReport.objects.get()
+    client.post(changelist, {"action": "approve_selected", "_selected_action": [report.pk]})
+    report.refresh_from_db()
+    assert report.is_approved and report.approved_by == admin

@@ -34,7 +34,7 @@ class ServiceWrites:
 
 @admin.register(District)
 class DistrictAdmin(ServiceWrites, admin.ModelAdmin):
-    list_display = ["code", "name", "province"]
+    list_display = ["code", "name", "province", "report_due_day"]
     search_fields = ["code", "name", "province"]
 
     def has_delete_permission(self, request, obj=None):
