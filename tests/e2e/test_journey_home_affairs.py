@@ -160,11 +160,21 @@ def test_home_affairs_filter_download_check_the_files_and_lock_the_year(new_page
     with page.expect_navigation():
         page.get_by_role("button", name="Xem", exact=True).click()
     with page.expect_navigation():
-        page.get_by_role("button", name="Khóa cả năm 2020").click()
-    assert "Đã khóa năm 2020." in page.locator(".messages").inner_text()
+        page.get_by_role("link", name="Khóa cả năm 2020…").click()
+    # The gate: what is not ready, and the lock only with a reason, after a confirmation.
+    assert "Chưa nhập: Thị trấn Đức Thọ (18229) — T10–T12" in page.locator(".gap-list").inner_text()
+    assert_no_overflow(page)
+    shoot(page, "11-year-lock-gate", docs=False)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Xác nhận khóa năm 2020").click()
+    assert "phải ghi lý do" in page.content() and not CountLock.objects.exists()
+    page.get_by_label("Lý do khóa khi số liệu chưa sẵn sàng").fill("Hết hạn chấm điểm thi đua năm 2020")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Xác nhận khóa năm 2020").click()
+    assert "Đã khóa năm 2020 và lưu kết quả chính thức." in page.locator(".messages").inner_text()
     assert CountLock.objects.filter(district=district, year=2020, month__isnull=True).exists()
-    page.goto(path("reports:year_end", 2020))
     assert "Năm 2020 đã khóa" in page.locator(".lock-state").inner_text()
+    assert "Hết hạn chấm điểm thi đua năm 2020" in page.locator(".official-result").inner_text()
 
     # The staff member saves the grid they had open: refused, with the lock message, nothing written.
     before = september_counts()

@@ -57,6 +57,8 @@ def expected_card(rule: dict) -> dict:
         need = f"để đạt {target:f} hồ sơ"
     if rule["status"] == "no_data":
         sentence = "Chưa có hồ sơ nào phát sinh — Cơ quan Tổ chức - Nội vụ xem xét"
+    elif rule["shortfall"] == 0 and rule["measure"] == "rate" and rule["status"] == "on_track":
+        sentence = f"Đang đạt mức {value} (chưa chốt)"  # a rate is decided only in December
     elif rule["shortfall"] == 0:
         sentence = "Đã đạt chỉ tiêu"
     else:
