@@ -209,6 +209,11 @@ class YearEnd:
     def points(self):
         return sum((entry.points for entry in self.flagged), 0)
 
+    @property
+    def scored(self) -> list[UnitProgress]:
+        """The units some rule applies to (the others are "không áp dụng")."""
+        return [entry for entry in self.progress.units if entry.rules]
+
 
 def year_end(period: Period, *, visible_units, lock, record=None) -> YearEnd:
     """The scoring of a period; for a locked year at month 12, what its official result `record` recorded."""

@@ -260,6 +260,7 @@ class YearEndMixin(PermissionRequired):
             record=record,
             completeness=completeness,
             provisional=[entry for entry in completeness.behind],
+            provisional_ids={entry.unit.pk for entry in completeness.behind} if not record else set(),
             may_lock=may_lock(request.user),
             query=urlencode({"through": period.through}),
         )

@@ -52,6 +52,14 @@ class UnitCompleteness:
         return not self.months_missing
 
     @property
+    def missing_label(self) -> str:
+        return month_range_label(self.months_missing)
+
+    @property
+    def late_label(self) -> str:
+        return month_range_label(self.months_late)
+
+    @property
     def provisional(self) -> bool:
         """Its results rest on months not all reported."""
         return not self.complete
