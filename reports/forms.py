@@ -22,3 +22,27 @@ class CompletenessForm(forms.Form):
         coerce=int, empty_value=None, required=False,
         error_messages={"invalid_choice": _("Tháng phải từ 1 đến 12 (nhận được “%(value)s”).")},
     )
+
+
+class LockExceptionForm(forms.Form):
+    """Reopen a locked month: for one unit, or for every unit late with it."""
+
+    unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=None, required=False, empty_label=_("— chọn một đơn vị —"))
+    all_late = forms.BooleanField(label=_("Hoặc: mọi đơn vị còn thiếu hay chưa xác nhận tháng này"), required=False)
+    month = forms.TypedChoiceField(label=_("Tháng"), choices=[(month, str(month)) for month in range(1, 13)], coerce=int)
+    reason = forms.CharField(label=_("Lý do"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    expires_on = forms.DateField(
+        label=_("Hết hạn sau ngày"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text=_("Ngoại lệ tự đóng sau ngày này; tối đa 90 ngày."),
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("unit")) == bool(cleaned.get("all_late")):
+            raise forms.ValidationError(_("Chọn một đơn vị, hoặc đánh dấu “mọi đơn vị còn thiếu” — một trong hai."))
+        return cleaned

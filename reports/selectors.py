@@ -9,9 +9,11 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from submissions.models import DossierCount, LockException
 from targets.arithmetic import Measure, Status, count_threshold_by
 from dvctt_portal.figures import format_number
 from targets.breakdowns import ProcedureLine, monthly_series, procedure_breakdown
@@ -237,3 +239,43 @@ def scoring_lines(progress: Progress) -> Iterator[ProcedureLine]:
     return procedure_breakdown(
         progress.policy, progress.through, units=[entry.unit for entry in progress.units], rules=progress.rules
     )
+
+
+@dataclass
+class ExceptionLine:
+    exception: object  # submissions.models.LockException
+    state: str  # open, expired, revoked, closed
+    changes: int  # dossier counts changed under it
+
+
+def lock_exceptions(district, year: int) -> list[ExceptionLine]:
+    """A year's lock exceptions, newest first, each with its state and the number of count changes
+    made under it (the unit-month's history while it was open). Two queries."""
+    exceptions = list(
+        LockException.objects.filter(unit__district=district, year=year)
+        .select_related("unit", "granted_by", "revoked_by").order_by("-granted_at")
+    )
+    history = (
+        DossierCount.history.filter(
+            unit_id__in={e.unit_id for e in exceptions}, year=year, month__in={e.month for e in exceptions},
+            history_date__gte=min((e.granted_at for e in exceptions), default=timezone.now()),
+        ).values_list("unit_id", "month", "history_date")
+        if exceptions else []
+    )
+    history = list(history)
+    today = timezone.localdate()
+    lines = []
+    for exception in exceptions:
+        end = exception.ended_at
+        changes = sum(1 for unit_id, month, moment in history
+                      if (unit_id, month) == (exception.unit_id, exception.month) and exception.granted_at <= moment < end)
+        if exception.closed_at is not None and exception.revoked_at is None:
+            state = "closed"
+        elif exception.revoked_at is not None:
+            state = "revoked"
+        elif exception.is_open(today):
+            state = "open"
+        else:
+            state = "expired"
+        lines.append(ExceptionLine(exception=exception, state=state, changes=changes))
+    return lines

@@ -4,6 +4,7 @@ Thin views: access helper → period form → `reports.selectors` (which calls t
 template or workbook. Every figure comes from `targets.progress`.
 """
 
+from datetime import timedelta
 from functools import cached_property
 
 import django_tables2 as tables
@@ -17,6 +18,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django_filters.views import FilterView
 
@@ -28,7 +30,11 @@ from targets.completeness import compute_completeness, district_units, last_due_
 from targets.documents import progress_document
 from targets.models import TargetPolicy
 from targets.progress import compute_progress
-from targets.services import YearNotReady, lock_year, standing_result, unlock_year, year_gaps
+from targets.services import (
+    YearNotReady, grant_lock_exceptions, late_units, lock_year, revoke_exception, standing_result, unlock_year, year_gaps,
+)
+from submissions.locks import period_label
+from submissions.models import LockException
 from units.access import get_unit_for_user, home_unit, lock_district, may_lock
 from units.models import Unit
 
@@ -37,7 +43,7 @@ from units.access import EXPORT_SCORING, VIEW_ALL_UNITS, district_for, sees_all_
 
 from .access import PermissionRequired
 from .filters import OverviewFilter
-from .forms import CompletenessForm, YearLockForm
+from .forms import CompletenessForm, LockExceptionForm, YearLockForm
 from .locks import lock_description, year_lock
 from .periods import PeriodForm, known_year, default_year, district_policies, period_from_query, period_of, with_defaults
 from .rows import procedure_columns, procedure_rows, ranking_rows, summary_rows
@@ -398,6 +404,84 @@ class YearEndUnlockView(LoginRequiredMixin, YearLockMixin):
         else:
             messages.success(request, _("Đã mở khóa năm %(year)s; kết quả chính thức đã lưu được thu hồi.") % {"year": year})
         return redirect("reports:year_end", year=year)
+
+
+# ---------------------------------------------------------------------------------------------
+# Lock exceptions (Home Affairs)
+
+
+class LockExceptionsView(LoginRequiredMixin, View):
+    """The exceptions of a year: granted, open, expired, revoked, with the changes made under each;
+    and the form that reopens a locked month for one unit, or for every late unit."""
+
+    def setup_year(self, request, year):
+        if not may_lock(request.user):
+            raise PermissionDenied(_("Chỉ Cơ quan Tổ chức - Nội vụ được mở ngoại lệ khóa."))
+        if not rules.is_valid_year(year):
+            raise Http404(_("Không có năm này."))
+        district = lock_district(request.user)
+        if district is None:
+            raise PermissionDenied(_("Tài khoản chưa gắn với huyện nào."))
+        return district
+
+    def get(self, request, year):
+        district = self.setup_year(request, year)
+        return self.page(request, district, year, self.form(district, year))
+
+    def post(self, request, year):
+        district = self.setup_year(request, year)
+        form = self.form(district, year, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            units = late_units(district, year, data["month"]) if data["all_late"] else [data["unit"]]
+            try:
+                granted = grant_lock_exceptions(district=district, year=year, month=data["month"], units=units,
+                                                reason=data["reason"], expires_on=data["expires_on"], user=request.user)
+            except CountsRefused as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, ngettext(
+                    "Đã mở ngoại lệ cho %(count)s đơn vị, đến hết ngày %(date)s.",
+                    "Đã mở ngoại lệ cho %(count)s đơn vị, đến hết ngày %(date)s.", len(granted),
+                ) % {"count": len(granted), "date": data["expires_on"].strftime("%d/%m/%Y")})
+                return redirect("reports:lock_exceptions", year=year)
+        return self.page(request, district, year, form, status=400)
+
+    def form(self, district, year, data=None):
+        return LockExceptionForm(data, units=district_units(district, year), initial={
+            "expires_on": timezone.localdate() + timedelta(days=7)})
+
+    def page(self, request, district, year, form, status=200):
+        context = {"year": year, "district": district, "form": form,
+                   "exceptions": selectors.lock_exceptions(district, year), "today": timezone.localdate()}
+        return render(request, "reports/lock_exceptions.html", context, status=status)
+
+
+class LockExceptionRevokeView(LoginRequiredMixin, View):
+    """Revoke one exception: a confirmation page, then the service (which re-issues the result)."""
+
+    def exception(self, request, pk):
+        if not may_lock(request.user):
+            raise PermissionDenied(_("Chỉ Cơ quan Tổ chức - Nội vụ được thu hồi ngoại lệ khóa."))
+        district = lock_district(request.user)
+        exception = LockException.objects.select_related("unit").filter(pk=pk, unit__district=district).first()
+        if exception is None:
+            raise Http404(_("Không có ngoại lệ này."))
+        return exception
+
+    def get(self, request, pk):
+        return render(request, "reports/lock_exception_revoke.html", {"exception": self.exception(request, pk)})
+
+    def post(self, request, pk):
+        exception = self.exception(request, pk)
+        try:
+            revoke_exception(exception=exception, user=request.user)
+        except CountsRefused as refused:
+            messages.warning(request, refused.message)
+        else:
+            messages.success(request, _("Đã thu hồi ngoại lệ của %(unit)s, %(period)s.") % {
+                "unit": exception.unit.name, "period": period_label(exception.year, exception.month).lower()})
+        return redirect("reports:lock_exceptions", year=exception.year)
 
 
 class YearEndIndexView(PermissionRequired, View):

@@ -9,9 +9,9 @@ from units.admin import ServiceWrites
 from units.models import Unit
 
 from .forms import DossierCountAdminForm
-from .locks import lock_for
+from .locks import lock_for_unit
 from .catalog import GuardsLockedFigures, procedure_change_error, unit_change_error
-from .models import CountLock, DossierCount, EmptyMonth, MonthReport, Procedure
+from .models import CountLock, DossierCount, EmptyMonth, LockException, MonthReport, Procedure
 from . import services
 from .services import CountsRefused, check_empty_month, record_empty_month, remove_empty_month
 
@@ -87,7 +87,7 @@ class DossierCountAdmin(ServiceWrites, SimpleHistoryAdmin):
     readonly_fields = ["updated_by", "updated_at"]
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and lock_for(obj.unit.district_id, obj.year, obj.month) is not None:
+        if obj is not None and lock_for_unit(obj.unit, obj.year, obj.month) is not None:
             return False
         return super().has_delete_permission(request, obj)
 
@@ -149,7 +149,7 @@ class EmptyMonthAdmin(ServiceWrites, SimpleHistoryAdmin):
         return False  # a month is added or taken back, never moved to another month
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and lock_for(obj.unit.district_id, obj.year, obj.month) is not None:
+        if obj is not None and lock_for_unit(obj.unit, obj.year, obj.month) is not None:
             return False
         return super().has_delete_permission(request, obj)
 
@@ -196,3 +196,22 @@ class MonthReportAdmin(SimpleHistoryAdmin):
             else:
                 approved += 1
         self.message_user(request, _("Đã phê duyệt %(count)s tháng.") % {"count": approved}, messages.SUCCESS)
+
+
+@admin.register(LockException)
+class LockExceptionAdmin(SimpleHistoryAdmin):
+    """Lock exceptions, read here with their history; granted and revoked on the year's exceptions
+    page (Home Affairs), through the services, so that the locked result is re-issued when one closes."""
+
+    list_display = ["unit", "year", "month", "reason", "expires_on", "granted_by", "granted_at", "revoked_at", "closed_at"]
+    list_filter = ["year", "month", "unit__district"]
+    list_select_related = ["unit", "granted_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -18,7 +18,7 @@ from units.models import Unit
 
 from . import rules
 from .cycle import year_cycle
-from .locks import LockIndex, is_future, lock_for
+from .locks import LockIndex, is_future, lock_for_unit
 from .models import Authority, CountLock, DossierCount, Procedure
 from .rules import MonthState
 from .versions import LastChange, last_change, month_version
@@ -189,7 +189,7 @@ def build_grid(unit: Unit, year: int, month: int) -> Grid:
         month=month,
         sections=[section for section in sections.values() if section.rows],
         version=month_version(unit.pk, year, month),
-        lock=lock_for(unit.district_id, year, month),
+        lock=lock_for_unit(unit, year, month),
         last_change=last_change(unit.pk, year, month),
     )
 

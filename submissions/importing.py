@@ -221,7 +221,8 @@ class _Found:
             for p in Procedure.objects.select_related("department").filter(code__in={row.procedure_code for row in parsed})
         }
         years = {row.year for row in parsed}
-        locks = LockIndex.load(district_ids={unit.district_id for unit in units.values()}, years=years)
+        locks = LockIndex.load(district_ids={unit.district_id for unit in units.values()}, years=years,
+                               unit_ids={unit.pk for unit in units.values()})
         saved = {}
         if units and parsed:
             for count in DossierCount.objects.filter(
@@ -266,7 +267,7 @@ class _RowChecker:
         if is_future(row.year, row.month):
             row_errors.append(future_message(row.year, row.month))
         elif unit is not None:
-            lock = self.found.locks.get(unit.district_id, row.year, row.month)
+            lock = self.found.locks.for_unit(unit, row.year, row.month)
             if lock is not None:
                 row_errors.append(lock_message(lock, month=row.month))
         if unit is not None and procedure is not None:

@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from datetime import datetime, time, timedelta
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -335,3 +338,57 @@ class MonthReport(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.approved_at is not None
+
+
+class LockException(models.Model):
+    """A locked month reopened for one unit, with a reason, until an expiry date (inclusive):
+    its counts may be changed meanwhile. It closes by itself when it expires, or when Home Affairs
+    revokes it; the changes made under it are the unit-month's history between `granted_at` and
+    its end. Written only by the services (submissions.services, targets.services)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="lock_exceptions", verbose_name=_("đơn vị"))
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(rules.FIRST_YEAR), MaxValueValidator(rules.LAST_YEAR)])
+    month = models.PositiveSmallIntegerField(_("tháng"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    reason = models.CharField(_("lý do"), max_length=500)
+    expires_on = models.DateField(_("hết hạn sau ngày"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("người mở"),
+    )
+    granted_at = models.DateTimeField(_("mở lúc"))
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("người thu hồi"),
+    )
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    closed_at = models.DateTimeField(
+        _("đóng lúc"), null=True, blank=True,
+        help_text=_("Khi ngoại lệ hết hạn hoặc bị thu hồi và kết quả chính thức của năm đã được lập lại."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-granted_at"]
+        verbose_name = _("ngoại lệ khóa")
+        verbose_name_plural = _("ngoại lệ khóa")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "month"], condition=models.Q(closed_at__isnull=True),
+                name="lock_exception_one_open_per_unit_month",
+            ),
+            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="lock_exception_month_1_to_12"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit.code} · {self.month:02d}/{self.year}"
+
+    def is_open(self, today) -> bool:
+        return self.revoked_at is None and self.closed_at is None and today <= self.expires_on
+
+    @property
+    def ended_at(self):
+        """When changes under it stop being possible: revoked, or the end of its last day."""
+        if self.revoked_at is not None:
+            return self.revoked_at
+        return timezone.make_aware(datetime.combine(self.expires_on + timedelta(days=1), time.min))

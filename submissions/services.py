@@ -18,9 +18,13 @@ from units import services as unit_services
 from units.models import District, Unit
 
 from .catalog import procedure_change_error, unit_change_error
-from .locks import LockIndex, format_moment, future_message, is_future, lock_for, lock_message, period_label, person_name
+from .locks import (
+    LockIndex, format_moment, future_message, is_future, lock_for, lock_for_unit, lock_message, period_label, person_name,
+)
 from . import rules
-from .models import ChangeReason, CountLock, DossierCount, EmptyMonth, MonthReport, MonthTransition, Procedure, pair_error
+from .models import (
+    ChangeReason, CountLock, DossierCount, EmptyMonth, LockException, MonthReport, MonthTransition, Procedure, pair_error,
+)
 from .versions import MonthKey, last_change, month_version, month_versions, values_as_of
 
 UPDATE_BATCH = 1000  # rows per UPDATE statement, fewer where the database limits parameters (SQLite)
@@ -321,7 +325,7 @@ def _month_writable(unit: Unit, year: int, month: int) -> None:
     if is_future(year, month):
         raise MonthInFuture(future_message(year, month))
     Unit.objects.select_for_update().only("pk").get(pk=unit.pk)
-    lock = lock_for(unit.district_id, year, month)
+    lock = lock_for_unit(unit, year, month)
     if lock is not None:
         raise MonthLocked(lock_message(lock, month=month))
     _refuse_approved({(unit.pk, year, month)})
@@ -379,9 +383,10 @@ def apply_counts(
     for entry in entries:
         if is_future(entry.year, entry.month):
             raise MonthInFuture(future_message(entry.year, entry.month))
-    locks = LockIndex.load(district_ids={entry.unit.district_id for entry in entries}, years={e.year for e in entries})
+    locks = LockIndex.load(district_ids={entry.unit.district_id for entry in entries}, years={e.year for e in entries},
+                           unit_ids=unit_ids)
     for entry in entries:
-        lock = locks.get(entry.unit.district_id, entry.year, entry.month)
+        lock = locks.for_unit(entry.unit, entry.year, entry.month)
         if lock is not None:
             raise MonthLocked(lock_message(lock, month=entry.month))
     keys = {(entry.unit.pk, entry.year, entry.month) for entry in entries}
@@ -465,7 +470,7 @@ def _check_cycle_month(unit: Unit, year: int, month: int) -> None:
     Unit.objects.select_for_update().only("pk").get(pk=unit.pk)
     if not rules.has_ended(year, month, today=timezone.localdate()):
         raise InvalidCounts(_("%(period)s chưa kết thúc nên chưa xác nhận, phê duyệt được.") % {"period": period_label(year, month)})
-    lock = lock_for(unit.district_id, year, month)
+    lock = lock_for_unit(unit, year, month)
     if lock is not None:
         raise MonthLocked(lock_message(lock, month=month))
 
@@ -526,7 +531,7 @@ def unapprove_month(*, unit: Unit, year: int, month: int, user, reason: str) -> 
     if len(reason) > 500:
         raise InvalidCounts(_("Lý do dài quá 500 ký tự."))
     Unit.objects.select_for_update().only("pk").get(pk=unit.pk)
-    lock = lock_for(unit.district_id, year, month)
+    lock = lock_for_unit(unit, year, month)
     if lock is not None:
         raise MonthLocked(lock_message(lock, month=month))
     report = _month_report(unit, year, month)
@@ -537,6 +542,78 @@ def unapprove_month(*, unit: Unit, year: int, month: int, user, reason: str) -> 
     _recorded_as(report, user=user, reason=MonthTransition.UNAPPROVE)
     report.save()
     return report
+
+
+# Lock exceptions: a locked month reopened for one unit, with a reason, until a date ---------------
+
+MAX_EXCEPTION_DAYS = 90  # an exception longer than a quarter is an unlock, not an exception
+
+
+def exception_reason_error(reason: str) -> str | None:
+    if not (reason or "").strip():
+        return _("Hãy ghi lý do mở ngoại lệ.")
+    if len(reason) > 500:
+        return _("Lý do dài quá 500 ký tự.")
+    return None
+
+
+@transaction.atomic
+def grant_lock_exception(*, unit: Unit, year: int, month: int, reason: str, expires_on, user) -> LockException:
+    """Reopen one unit's locked month until `expires_on` (inclusive), with a reason. Refused: a
+    month not locked, an exception already open for it, an expiry in the past or too far."""
+    message = exception_reason_error(reason)
+    if message:
+        raise InvalidCounts(message)
+    today = timezone.localdate()
+    if expires_on < today:
+        raise InvalidCounts(_("Ngày hết hạn đã qua."))
+    if (expires_on - today).days > MAX_EXCEPTION_DAYS:
+        raise InvalidCounts(_("Ngoại lệ dài nhất %(days)s ngày; lâu hơn thì hãy mở khóa.") % {"days": MAX_EXCEPTION_DAYS})
+    Unit.objects.select_for_update().only("pk").get(pk=unit.pk)
+    if lock_for(unit.district_id, year, month) is None:
+        raise InvalidCounts(_("%(period)s không bị khóa nên không cần ngoại lệ.") % {"period": period_label(year, month)})
+    if LockException.objects.filter(unit=unit, year=year, month=month, closed_at__isnull=True).exists():
+        raise InvalidCounts(
+            _("%(period)s của %(unit)s đã có một ngoại lệ chưa đóng.") % {"period": period_label(year, month), "unit": unit.name}
+        )
+    exception = LockException(
+        unit=unit, year=year, month=month, reason=reason.strip(), expires_on=expires_on,
+        granted_by=user if getattr(user, "pk", None) else None, granted_at=timezone.now(),
+    )
+    exception.full_clean()
+    _recorded_as(exception, user=user, reason="grant")
+    exception.save()
+    return exception
+
+
+@transaction.atomic
+def revoke_lock_exception(*, exception: LockException, user) -> LockException:
+    """End an exception before its expiry; the month is locked again for the unit at once."""
+    exception = LockException.objects.select_for_update().get(pk=exception.pk)
+    if exception.revoked_at is not None or exception.closed_at is not None:
+        raise InvalidCounts(_("Ngoại lệ này đã đóng."))
+    exception.revoked_at, exception.revoked_by = timezone.now(), user if getattr(user, "pk", None) else None
+    _recorded_as(exception, user=user, reason="revoke")
+    exception.save()
+    return exception
+
+
+def ended_exceptions(today=None):
+    """Exceptions revoked or past their last day that are not closed yet."""
+    today = today or timezone.localdate()
+    return LockException.objects.filter(closed_at__isnull=True).filter(Q(revoked_at__isnull=False) | Q(expires_on__lt=today))
+
+
+@transaction.atomic
+def close_exceptions(exceptions, *, user=None) -> list[LockException]:
+    """Mark ended exceptions closed (targets.services re-issues the locked result first)."""
+    closed = []
+    for exception in exceptions:
+        exception.closed_at = timezone.now()
+        _recorded_as(exception, user=user, reason="close")
+        exception.save()
+        closed.append(exception)
+    return closed
 
 
 def _hold_district(district: District) -> None:
@@ -594,11 +671,11 @@ def check_count_change(*, count: DossierCount, old: DossierCount | None, version
     list(Unit.objects.select_for_update().filter(pk__in=unit_ids).order_by("pk").values_list("pk", flat=True))
     if is_future(count.year, count.month):
         raise MonthInFuture(future_message(count.year, count.month))
-    periods = {(count.unit.district_id, count.year, count.month)}
+    periods = {(count.unit, count.year, count.month)}
     if old is not None:
-        periods.add((old.unit.district_id, old.year, old.month))
-    for district_id, year, month in sorted(periods):
-        lock = lock_for(district_id, year, month)
+        periods.add((old.unit, old.year, old.month))
+    for unit, year, month in sorted(periods, key=lambda period: (period[0].pk, period[1], period[2])):
+        lock = lock_for_unit(unit, year, month)
         if lock is not None:
             raise MonthLocked(lock_message(lock, month=month))
     _refuse_approved({(count.unit_id, count.year, count.month)} | ({(old.unit_id, old.year, old.month)} if old else set()))

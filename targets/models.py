@@ -143,6 +143,11 @@ class OfficialResult(models.Model):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("người mở khóa")
     )
+    replaces = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("lập lại thay cho kết quả"),
+        help_text=_("Kết quả được lập lại khi một ngoại lệ khóa đóng: kết quả cũ vẫn giữ, có mã băm riêng."),
+    )
 
     class Meta:
         ordering = ["district", "year", "-issued_at"]

@@ -17,10 +17,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from submissions.locks import lock_message
-from submissions.models import CountLock
+from submissions.locks import lock_message, period_label
+from submissions.models import CountLock, LockException
 from submissions.rules import due_date, month_range_label
-from submissions.services import lock_period, unlock_period
+from submissions.services import (
+    CountsRefused, close_exceptions, ended_exceptions, grant_lock_exception, lock_period, revoke_lock_exception,
+    unlock_period,
+)
 from units.models import District
 
 from .completeness import Completeness, compute_completeness
@@ -227,3 +230,82 @@ def verify_result(result: OfficialResult) -> list[str]:
         district=result.district, year=result.year
     )
     return problems + differences(recorded, official_document(policy))
+
+
+# Lock exceptions: granted and revoked here, so the locked result is re-issued when one closes ----------
+
+
+def late_units(district: District, year: int, month: int) -> list:
+    """The district's units whose month is expected and not yet confirmed (missing or unconfirmed)."""
+    completeness = compute_completeness(district, year, month, today=closed_year_day(district, year))
+    return [
+        entry.unit for entry in completeness.units
+        if entry.applies and (month in entry.months_missing or month in entry.months_unconfirmed)
+    ]
+
+
+@transaction.atomic
+def grant_lock_exceptions(*, district: District, year: int, month: int, units, reason: str, expires_on, user=None):
+    """Reopen a locked month for these units (one, or every late unit), each with the same reason
+    and expiry; all or none. Exceptions that ended meanwhile are closed first."""
+    close_ended_exceptions(district=district, year=year, user=user)
+    units = list(units)
+    if not units:
+        raise CountsRefused(str(_("Không có đơn vị nào cần mở ngoại lệ cho tháng này.")))
+    return [
+        grant_lock_exception(unit=unit, year=year, month=month, reason=reason, expires_on=expires_on, user=user)
+        for unit in units
+    ]
+
+
+@transaction.atomic
+def revoke_exception(*, exception: LockException, user=None) -> None:
+    """Revoke an exception now; the year's official result is re-issued if anything it covers changed."""
+    revoke_lock_exception(exception=exception, user=user)
+    close_ended_exceptions(district=exception.unit.district, year=exception.year, user=user)
+
+
+@transaction.atomic
+def close_ended_exceptions(*, district: District | None = None, year: int | None = None, user=None) -> list[OfficialResult]:
+    """Close every exception that was revoked or expired; for each locked year that had one, issue
+    its official result again from the figures as they now are (new hash; the old one is kept and
+    withdrawn). Returns the results issued. Run daily by cron (`close_lock_exceptions`), and
+    whenever exceptions are granted or revoked."""
+    ended = ended_exceptions().select_related("unit__district")
+    if district is not None:
+        ended = ended.filter(unit__district=district)
+    if year is not None:
+        ended = ended.filter(year=year)
+    ended = list(ended.select_for_update(of=("self",)))
+    issued = []
+    for district_id, year_of in sorted({(exception.unit.district_id, exception.year) for exception in ended}):
+        of_year = [exception for exception in ended if (exception.unit.district_id, exception.year) == (district_id, year_of)]
+        result = OfficialResult.objects.select_for_update().filter(
+            district_id=district_id, year=year_of, withdrawn_at__isnull=True
+        ).first()
+        if result is not None:
+            issued.append(_reissue(result, of_year, user=user))
+    close_exceptions(ended, user=user)
+    return issued
+
+
+def _reissue(result: OfficialResult, exceptions, *, user) -> OfficialResult:
+    """The locked year's result made again from the figures as they are, after exceptions closed."""
+    policy = TargetPolicy.objects.select_related("district").prefetch_related("rules").get(
+        district_id=result.district_id, year=result.year
+    )
+    document = official_document(policy)
+    now = timezone.now()
+    OfficialResult.objects.filter(pk=result.pk).update(withdrawn_at=now, withdrawn_by=user if getattr(user, "pk", None) else None)
+    notes = [
+        str(_("Lập lại sau ngoại lệ khóa: %(unit)s, %(period)s (%(reason)s)")) % {
+            "unit": exception.unit.name, "period": period_label(exception.year, exception.month).lower(),
+            "reason": exception.reason,
+        }
+        for exception in exceptions
+    ]
+    return OfficialResult.objects.create(
+        district_id=result.district_id, year=result.year, document=canonical_json(document).decode("utf-8"),
+        sha256=document_hash(document), issued_by=user if getattr(user, "pk", None) else None, issued_at=now,
+        reason=result.reason, gaps=list(result.gaps) + notes, replaces=result,
+    )

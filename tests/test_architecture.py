@@ -80,7 +80,8 @@ def test_a_planted_back_import_is_found():
 # Services are the only writers --------------------------------------------------------------------
 
 GUARDED_MODELS = {
-    "DossierCount", "EmptyMonth", "CountLock", "MonthReport", "OfficialResult", "TargetPolicy", "TargetRule", "Procedure",
+    "DossierCount", "EmptyMonth", "CountLock", "MonthReport", "LockException", "OfficialResult", "TargetPolicy", "TargetRule",
+    "Procedure",
     "Unit", "District",
     "Person", "User",
 }

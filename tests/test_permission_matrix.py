@@ -75,6 +75,11 @@ MATRIX = {
     "reports:year_end_lock": (
         {"year": 2020}, "", everyone(LOGIN, rest=403, home_affairs=200, admin=200),
         everyone(LOGIN, rest=403, home_affairs=400, admin=400)),
+    "reports:lock_exceptions": (
+        {"year": 2020}, "", everyone(LOGIN, rest=403, home_affairs=200, admin=200),
+        everyone(LOGIN, rest=403, home_affairs=400, admin=400)),  # an empty form: refused, nothing granted
+    "reports:lock_exception_revoke": ({"pk": 1}, "", everyone(LOGIN, rest=403, home_affairs=404, admin=404),
+                                      everyone(LOGIN, rest=403, home_affairs=404, admin=404)),
     "reports:year_end_unlock": (
         {"year": 2020}, "", everyone(LOGIN, rest=403, home_affairs=200, admin=200),
         everyone(LOGIN, rest=403, home_affairs=302, admin=302)),

@@ -403,3 +403,125 @@ def test_home_affairs_approve_confirmed_months_from_the_admin_through_the_servic
     client.post(changelist, {"action": "approve_selected", "_selected_action": [report.pk]})
     report.refresh_from_db()
     assert report.is_approved and report.approved_by == admin
+
+
+# Lock exceptions ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def locked_demo(demo):
+    call_command("lock", "--year", "2020", "--reason", "Hết hạn", "--by", "demo.noivu", stdout=io.StringIO())
+    return demo
+
+
+def grant(client, **data):
+    from django.utils import timezone
+
+    body = {"month": 9, "reason": "Phòng báo sót hồ sơ tháng 9", "expires_on": (timezone.localdate()).isoformat(), **data}
+    return client.post(reverse("reports:lock_exceptions", args=[2020]), body)
+
+
+def test_an_exception_reopens_one_units_month_and_closing_it_reissues_the_result(locked_demo, client_for):
+    from django.contrib.auth.models import User
+
+    from submissions.models import LockException
+
+    noivu, canbo = User.objects.get(username="demo.noivu"), User.objects.get(username="demo.canbo")
+    town, other = Unit.objects.get(code="18229"), Unit.objects.get(code="18235")
+    first = OfficialResult.objects.get()
+    assert grant(client_for(noivu), unit=town.pk).status_code == 302
+    exception = LockException.objects.get()
+    assert exception.granted_by == noivu and exception.reason == "Phòng báo sót hồ sơ tháng 9"
+
+    staff = client_for(canbo)
+    data, rows = open_grid(staff, town)
+    code = next(iter(rows))
+    assert staff.post(grid_url(town), fill(data, rows, {code: (50, 50)})).status_code == 302  # reopened for the town
+    data, rows = open_grid(staff, other)
+    refused = staff.post(grid_url(other), fill(data, rows, {next(iter(rows)): (50, 50)}))
+    assert "đã bị khóa" in refused.content.decode()  # still locked for everybody else
+
+    page = client_for(noivu).get(reverse("reports:lock_exceptions", args=[2020])).content.decode()
+    assert "đang mở" in page and "Phòng báo sót hồ sơ tháng 9" in page
+    revoke = reverse("reports:lock_exception_revoke", args=[exception.pk])
+    assert client_for(noivu).get(revoke).status_code == 200
+    assert client_for(noivu).post(revoke).status_code == 302
+    exception.refresh_from_db()
+    assert exception.revoked_by == noivu and exception.closed_at is not None
+
+    first.refresh_from_db()
+    second = OfficialResult.objects.get(withdrawn_at__isnull=True)
+    assert first.withdrawn_at is not None and second.replaces == first and second.sha256 != first.sha256
+    assert any("Lập lại sau ngoại lệ khóa: Thị trấn Đức Thọ" in gap for gap in second.gaps)
+    out = io.StringIO()
+    call_command("verify_locked", "--year", "2020", stdout=out)  # the re-issued result holds the change
+    assert "khớp" in out.getvalue()
+    staff = client_for(canbo)
+    data, rows = open_grid(staff, town)
+    assert "đã bị khóa" in staff.post(grid_url(town), fill(data, rows, {code: (60, 60)})).content.decode()
+
+
+def test_an_exception_expires_by_itself_and_the_cron_command_reissues_the_result(locked_demo, staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from submissions.locks import lock_for_unit
+    from submissions.models import LockException
+    from targets.services import grant_lock_exceptions
+
+    town = Unit.objects.get(code="18229")
+    (exception,) = grant_lock_exceptions(district=town.district, year=2020, month=9, units=[town], reason="Bổ sung",
+                                         expires_on=timezone.localdate(), user=staff)
+    assert lock_for_unit(town, 2020, 9) is None
+    LockException.objects.filter(pk=exception.pk).update(expires_on=timezone.localdate() - timedelta(days=1))
+    assert lock_for_unit(town, 2020, 9) is not None  # expired: locked again, without anybody doing anything
+    out = io.StringIO()
+    call_command("close_lock_exceptions", stdout=out)
+    assert "Đã lập lại kết quả chính thức năm 2020" in out.getvalue()
+    assert LockException.objects.get().closed_at is not None
+    assert OfficialResult.objects.count() == 2 and OfficialResult.objects.filter(withdrawn_at__isnull=True).count() == 1
+
+
+def test_every_late_unit_at_once(locked_demo, client_for):
+    from django.contrib.auth.models import User
+
+    from submissions.models import LockException
+
+    assert grant(client_for(User.objects.get(username="demo.noivu")), all_late="on", month=10).status_code == 302
+    assert LockException.objects.count() == 26  # every unit with something to report is missing October
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"reason": ""}, "bắt buộc"),
+    ({"expires_on": "2020-01-01"}, "Ngày hết hạn đã qua."),
+    ({"expires_on": "2099-01-01"}, "tối đa"),
+    ({}, "một trong hai"),
+])
+def test_an_exception_is_refused_without_reason_in_the_past_too_long_or_without_a_unit(locked_demo, client_for, data, message):
+    from django.contrib.auth.models import User
+
+    from submissions.models import LockException
+
+    client = client_for(User.objects.get(username="demo.noivu"))
+    body = {"unit": Unit.objects.get(code="18229").pk, **data} if data else {}
+    response = grant(client, **body)
+    assert response.status_code == 400 and not LockException.objects.exists()
+    assert message in response.content.decode()
+
+
+def test_an_exception_needs_a_locked_month_and_only_one_at_a_time(demo, staff):
+    from django.utils import timezone
+
+    from targets.services import grant_lock_exceptions
+
+    town = Unit.objects.get(code="18229")
+    with pytest.raises(CountsRefused, match="không bị khóa"):
+        grant_lock_exceptions(district=town.district, year=2020, month=9, units=[town], reason="x",
+                              expires_on=timezone.localdate(), user=staff)
+    call_command("lock", "--year", "2020", "--month", "9", stdout=io.StringIO())
+    grant_lock_exceptions(district=town.district, year=2020, month=9, units=[town], reason="x",
+                          expires_on=timezone.localdate(), user=staff)
+    with pytest.raises(CountsRefused, match="chưa đóng"):
+        grant_lock_exceptions(district=town.district, year=2020, month=9, units=[town], reason="x",
+                              expires_on=timezone.localdate(), user=staff)

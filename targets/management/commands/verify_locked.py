@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from submissions.models import LockException
 from targets.services import standing_result, verify_result
 
 from .lock import district_from
@@ -31,5 +32,9 @@ class Command(BaseCommand):
                               % {"year": year, "hash": result.sha256, "count": len(problems)})
             for line in problems:
                 self.stderr.write("  " + line)
+            unclosed = LockException.objects.filter(unit__district=district_obj, year=year, closed_at__isnull=True)
+            if unclosed.exists():
+                self.stderr.write(_("Có %(count)s ngoại lệ khóa chưa đóng: thay đổi trong ngoại lệ được đưa vào kết quả khi "
+                                    "ngoại lệ đóng (close_lock_exceptions).") % {"count": unclosed.count()})
             raise CommandError(_("Số liệu đã bị thay đổi ngoài hệ thống sau khi khóa."), returncode=1)
         self.stdout.write(_("Năm %(year)s khớp với kết quả chính thức (SHA-256 %(hash)s).") % {"year": year, "hash": result.sha256})
