@@ -287,7 +287,7 @@ class YearEndXlsxView(YearEndMixin, View):
         report = context["report"]
         content = scoring_workbook(
             report.progress, selectors.scoring_lines(report.progress), locked=report.lock is not None,
-            produced_on=timezone.localdate(), notes=scoring_notes(context),
+            produced_on=timezone.localdate(), notes=selectors.scoring_notes(context["completeness"], context.get("record")),
         )
         return xlsx_response(content, f"cham-diem-dvctt-{year}.xlsx")
 
@@ -330,21 +330,6 @@ class CompletenessXlsxView(CompletenessMixin):
             return render(request, "reports/completeness.html", context, status=status)
         content = completeness_workbook(context["completeness"])
         return xlsx_response(content, f"tinh-hinh-bao-cao-{year}-thang-{context['through']:02d}.xlsx")
-
-
-def scoring_notes(context) -> list[str]:
-    """What the scoring rests on, printed under the workbook's title: completeness, and for a
-    locked year its official result's hash, the reason it was locked while not ready, its gaps."""
-    notes = [context["completeness"].statement()]
-    record = context.get("record")
-    if record is not None:
-        notes.append(_("Kết quả chính thức khi khóa, SHA-256: %(hash)s") % {"hash": record.sha256})
-        if record.reason:
-            notes.append(_("Khóa khi số liệu chưa sẵn sàng, lý do: %(reason)s") % {"reason": record.reason})
-        notes += [_("Chưa sẵn sàng khi khóa: %(gap)s") % {"gap": gap} for gap in record.gaps[:50]]
-        if len(record.gaps) > 50:
-            notes.append(_("… và %(count)s điểm khác.") % {"count": len(record.gaps) - 50})
-    return notes
 
 
 class YearLockMixin(View):

@@ -525,3 +525,29 @@ def test_an_exception_needs_a_locked_month_and_only_one_at_a_time(demo, staff):
     with pytest.raises(CountsRefused, match="chưa đóng"):
         grant_lock_exceptions(district=town.district, year=2020, month=9, units=[town], reason="x",
                               expires_on=timezone.localdate(), user=staff)
+
+
+def test_the_scoring_command_writes_the_locked_result_with_its_hash_and_reason(locked_demo, tmp_path):
+    result = OfficialResult.objects.get()
+    target = tmp_path / "cham-diem.xlsx"
+    call_command("export_scoring", "--year", "2020", "-o", str(target), stdout=io.StringIO())
+    cells = [cell for row in load_workbook(target)["Tổng hợp"].iter_rows(values_only=True) for cell in row if isinstance(cell, str)]
+    assert any(result.sha256 in cell for cell in cells) and any("lý do: Hết hạn" in cell for cell in cells)
+
+
+def test_one_units_early_entry_never_moves_the_default_period(reference, commune_a):
+    from django.utils import timezone
+
+    from reports.periods import default_through
+    from targets.completeness import last_due_month
+
+    today = timezone.localdate()
+    district = reference["district"]
+    due = last_due_month(district, today.year)
+    if due is None or due >= today.month:
+        pytest.skip("early in January nothing is due yet")
+    procedure = commune_procedures(1)[0]
+    DossierCount.objects.create(unit=commune_a, procedure=procedure, year=today.year, month=due, total=1, online=1)
+    assert default_through(district, today.year) == due
+    DossierCount.objects.create(unit=commune_a, procedure=procedure, year=today.year, month=today.month, total=1, online=1)
+    assert default_through(district, today.year) == due  # this month is not due yet: nobody's period moves

@@ -2,11 +2,16 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+import json
+
 from reports.locks import year_lock
-from reports.selectors import scoring_lines
+from reports.selectors import scoring_lines, scoring_notes
 from reports.workbooks import scoring_workbook
 from targets.cli import add_period_arguments, policy_from_options
+from targets.completeness import compute_completeness
+from targets.documents import progress_from_document
 from targets.progress import compute_progress
+from targets.services import standing_result
 
 
 class Command(BaseCommand):
@@ -18,10 +23,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, year, through, output, district=None, **options):
         policy = policy_from_options(year=year, through=through, district=district)
-        progress = compute_progress(policy, through)
-        content = scoring_workbook(
-            progress, scoring_lines(progress), locked=year_lock(policy.district, year) is not None
-        )
+        locked = year_lock(policy.district, year) is not None
+        record = standing_result(policy.district, year) if locked else None
+        if record is not None and through == 12:  # a locked year: what its official result recorded
+            progress = progress_from_document(policy, json.loads(record.document))
+        else:
+            progress = compute_progress(policy, through)
+        notes = scoring_notes(compute_completeness(policy.district, year, through), record)
+        content = scoring_workbook(progress, scoring_lines(progress), locked=locked, notes=notes)
         path = Path(output)
         try:
             path.write_bytes(content)
