@@ -332,13 +332,21 @@ class CompletenessXlsxView(CompletenessMixin):
         return xlsx_response(content, f"tinh-hinh-bao-cao-{year}-thang-{context['through']:02d}.xlsx")
 
 
+def locking_district(user, refusal: str):
+    """The district Home Affairs lock (and grant exceptions) for; PermissionDenied for anybody else."""
+    if not may_lock(user):
+        raise PermissionDenied(refusal)
+    district = lock_district(user)
+    if district is None:
+        raise PermissionDenied(_("Tài khoản chưa gắn với huyện nào."))
+    return district
+
+
 class YearLockMixin(View):
     """Lock or unlock a year from the year-end page: a confirmation page first, never one click."""
 
     def policy(self, request, year):
-        if not may_lock(request.user):
-            raise PermissionDenied(_("Chỉ Cơ quan Tổ chức - Nội vụ được khóa, mở khóa số liệu."))
-        district = lock_district(request.user)
+        district = locking_district(request.user, _("Chỉ Cơ quan Tổ chức - Nội vụ được khóa, mở khóa số liệu."))
         policy = TargetPolicy.objects.select_related("district").filter(district=district, year=year).first()
         if policy is None:
             raise Http404(_("Năm %(year)s chưa có chỉ tiêu (chính sách) của huyện.") % {"year": year})
@@ -400,13 +408,9 @@ class LockExceptionsView(LoginRequiredMixin, View):
     and the form that reopens a locked month for one unit, or for every late unit."""
 
     def setup_year(self, request, year):
-        if not may_lock(request.user):
-            raise PermissionDenied(_("Chỉ Cơ quan Tổ chức - Nội vụ được mở ngoại lệ khóa."))
+        district = locking_district(request.user, _("Chỉ Cơ quan Tổ chức - Nội vụ được mở ngoại lệ khóa."))
         if not rules.is_valid_year(year):
             raise Http404(_("Không có năm này."))
-        district = lock_district(request.user)
-        if district is None:
-            raise PermissionDenied(_("Tài khoản chưa gắn với huyện nào."))
         return district
 
     def get(self, request, year):
@@ -446,9 +450,7 @@ class LockExceptionRevokeView(LoginRequiredMixin, View):
     """Revoke one exception: a confirmation page, then the service (which re-issues the result)."""
 
     def exception(self, request, pk):
-        if not may_lock(request.user):
-            raise PermissionDenied(_("Chỉ Cơ quan Tổ chức - Nội vụ được thu hồi ngoại lệ khóa."))
-        district = lock_district(request.user)
+        district = locking_district(request.user, _("Chỉ Cơ quan Tổ chức - Nội vụ được thu hồi ngoại lệ khóa."))
         exception = LockException.objects.select_related("unit").filter(pk=pk, unit__district=district).first()
         if exception is None:
             raise Http404(_("Không có ngoại lệ này."))

@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from units import services as unit_services
 from units.access import may_lock
-from units.admin import ServiceWrites
+from units.admin import ReadOnly, ServiceWrites
 from units.models import Unit
 
 from .forms import DossierCountAdminForm
@@ -162,7 +162,7 @@ class EmptyMonthAdmin(ServiceWrites, SimpleHistoryAdmin):
 
 
 @admin.register(MonthReport)
-class MonthReportAdmin(SimpleHistoryAdmin):
+class MonthReportAdmin(ReadOnly, SimpleHistoryAdmin):
     """Who confirmed and approved which unit-month: read here, with its history. Transitions are
     made from the grid's buttons (or the actions below), through the services, never by editing."""
 
@@ -172,15 +172,6 @@ class MonthReportAdmin(SimpleHistoryAdmin):
     list_select_related = ["unit", "confirmed_by", "approved_by"]
     search_fields = ["unit__code", "unit__name"]
     actions = ["approve_selected"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Phê duyệt các tháng đã chọn (đã được đơn vị xác nhận)"), permissions=["view"])
     def approve_selected(self, request, queryset):
@@ -199,19 +190,10 @@ class MonthReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LockException)
-class LockExceptionAdmin(SimpleHistoryAdmin):
+class LockExceptionAdmin(ReadOnly, SimpleHistoryAdmin):
     """Lock exceptions, read here with their history; granted and revoked on the year's exceptions
     page (Home Affairs), through the services, so that the locked result is re-issued when one closes."""
 
     list_display = ["unit", "year", "month", "reason", "expires_on", "granted_by", "granted_at", "revoked_at", "closed_at"]
     list_filter = ["year", "month", "unit__district"]
     list_select_related = ["unit", "granted_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
-from units.admin import ServiceWrites
+from units.admin import ReadOnly, ServiceWrites
 
 from . import services
 from .models import OfficialResult, TargetPolicy, TargetRule
@@ -121,7 +121,7 @@ class TargetRuleAdmin(LockedPolicyReadOnly, ServiceWrites, SimpleHistoryAdmin):
 
 
 @admin.register(OfficialResult)
-class OfficialResultAdmin(admin.ModelAdmin):
+class OfficialResultAdmin(ReadOnly, admin.ModelAdmin):
     """The official results of locked years: never edited; made by locking (and withdrawn by
     unlocking) a year from the year-end page or `manage.py lock`; `verify_locked` checks them."""
 
@@ -130,12 +130,3 @@ class OfficialResultAdmin(admin.ModelAdmin):
     list_select_related = ["district", "issued_by", "withdrawn_by"]
     readonly_fields = ["district", "year", "sha256", "issued_by", "issued_at", "reason", "gaps", "withdrawn_at",
                        "withdrawn_by", "document"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

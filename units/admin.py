@@ -9,6 +9,20 @@ from . import services
 from .models import District, Person
 
 
+class ReadOnly:
+    """Admin mixin for records only the portal's own steps write (locks, confirmations, official
+    results, exceptions): listed and read, never added, changed or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ServiceWrites:
     """Admin mixin: every save and delete goes through the app's services (the admin is a
     presentation layer like the grid), and rows are deleted one by one, each checked.
