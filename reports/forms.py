@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .periods import MONTH_CHOICES
+
 
 class YearLockForm(forms.Form):
     """Locking a year: the reason is needed when the year is not ready (targets.services.lock_year decides)."""
@@ -29,7 +31,7 @@ class LockExceptionForm(forms.Form):
 
     unit = forms.ModelChoiceField(label=_("Đơn vị"), queryset=None, required=False, empty_label=_("— chọn một đơn vị —"))
     all_late = forms.BooleanField(label=_("Hoặc: mọi đơn vị còn thiếu hay chưa xác nhận tháng này"), required=False)
-    month = forms.TypedChoiceField(label=_("Tháng"), choices=[(month, str(month)) for month in range(1, 13)], coerce=int)
+    month = forms.TypedChoiceField(label=_("Tháng"), choices=MONTH_CHOICES, coerce=int)
     reason = forms.CharField(label=_("Lý do"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     expires_on = forms.DateField(
         label=_("Hết hạn sau ngày"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

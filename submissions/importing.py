@@ -25,8 +25,8 @@ from . import import_reading, rules
 from .import_cells import ParsedRow, RowError, parse_row
 from .import_reading import COLUMNS, REQUIRED_COLUMNS, SHEET_NAME, RawRow  # noqa: F401 (the file's format)
 from .locks import LockIndex, future_message, is_future, lock_message
-from .models import DossierCount, EmptyMonth, Procedure, pair_error
-from .services import Change, Entry, InvalidCounts, apply_counts
+from .models import DossierCount, EmptyMonth, MonthReport, Procedure, pair_error
+from .services import Change, Entry, InvalidCounts, apply_counts, approved_message
 from .spreadsheets import FileRefused, XlsxLimits
 from .versions import MonthKey, month_versions
 
@@ -204,13 +204,15 @@ def preview_import(*, data: bytes, filename: str, user=None) -> ImportPreview:
 
 @dataclass
 class _Found:
-    """What the file's rows name, read in four queries: units (only those the person may see: one
-    they may not is answered as one that does not exist), procedures, locks, saved counts."""
+    """What the file's rows name, read in six queries: units (only those the person may see: one
+    they may not is answered as one that does not exist), procedures, locks, the units' open lock
+    exceptions, saved counts, approved months."""
 
     units: dict[str, Unit]
     procedures: dict[str, Procedure]
     locks: LockIndex
     saved: dict[tuple[int, int, int, int], tuple[int, int]]  # (unit, procedure, year, month) → (total, online)
+    approved: dict[tuple[int, int, int], MonthReport]  # (unit, year, month) → its approval
 
     @classmethod
     def load(cls, parsed: list[ParsedRow], *, user) -> "_Found":
@@ -223,13 +225,20 @@ class _Found:
         years = {row.year for row in parsed}
         locks = LockIndex.load(district_ids={unit.district_id for unit in units.values()}, years=years,
                                unit_ids={unit.pk for unit in units.values()})
-        saved = {}
+        saved, approved = {}, {}
         if units and parsed:
+            approved = {
+                (report.unit_id, report.year, report.month): report
+                for report in MonthReport.objects.select_related("approved_by").filter(
+                    approved_at__isnull=False, unit_id__in=[unit.pk for unit in units.values()], year__in=years,
+                    month__in={row.month for row in parsed},
+                )
+            }
             for count in DossierCount.objects.filter(
                 unit_id__in=[unit.pk for unit in units.values()], year__in=years, month__in={row.month for row in parsed},
             ).only("unit_id", "procedure_id", "year", "month", "total", "online"):
                 saved[(count.unit_id, count.procedure_id, count.year, count.month)] = (count.total, count.online)
-        return cls(units, procedures, locks, saved)
+        return cls(units, procedures, locks, saved, approved)
 
 
 class _RowChecker:
@@ -242,6 +251,11 @@ class _RowChecker:
         self.user = user
         self.entering: dict[int, bool] = {}  # unit id → whether this person may enter its counts
         self.first_row_of: dict[tuple, int] = {}
+
+    def _changes(self, row: ParsedRow, unit: Unit, procedure: Procedure) -> bool:
+        """Whether the row would change what is saved (a blank row over nothing changes nothing)."""
+        old = self.found.saved.get((unit.pk, procedure.pk, row.year, row.month))
+        return old != (row.total, row.online) and not (old is None and (row.total, row.online) == (0, 0))
 
     def errors(self, row: ParsedRow, unit: Unit | None, procedure: Procedure | None) -> list[str]:
         row_errors = []
@@ -270,6 +284,9 @@ class _RowChecker:
             lock = self.found.locks.for_unit(unit, row.year, row.month)
             if lock is not None:
                 row_errors.append(lock_message(lock, month=row.month))
+            report = self.found.approved.get((unit.pk, row.year, row.month))
+            if report is not None and procedure is not None and self._changes(row, unit, procedure):
+                row_errors.append(approved_message(report, unit.name))
         if unit is not None and procedure is not None:
             key = (unit.pk, procedure.pk, row.year, row.month)
             if key in self.first_row_of:

@@ -551,3 +551,17 @@ def test_one_units_early_entry_never_moves_the_default_period(reference, commune
     assert default_through(district, today.year) == due
     DossierCount.objects.create(unit=commune_a, procedure=procedure, year=today.year, month=today.month, total=1, online=1)
     assert default_through(district, today.year) == due  # this month is not due yet: nobody's period moves
+
+
+def test_an_upload_is_refused_on_the_rows_that_would_change_an_approved_month(client_for, staff, home_affairs, commune_a):
+    from submissions.tests.test_import import assert_rejected, row, upload, xlsx_bytes
+
+    first, second = commune_procedures(2)
+    DossierCount.objects.create(unit=commune_a, procedure=first, year=2020, month=9, total=4, online=1)
+    confirm_month(unit=commune_a, year=2020, month=9, user=staff, on_behalf=True)
+    approve_month(unit=commune_a, year=2020, month=9, user=home_affairs)
+    client = client_for(staff)
+    unchanged = upload(client, xlsx_bytes([row(commune_a, first, 4, 1), row(commune_a, second, None, None)]))
+    assert "phê duyệt" not in unchanged.content.decode()  # nothing would change: nothing to refuse
+    assert_rejected(client, xlsx_bytes([row(commune_a, first, 5, 1)]), 2, "Tháng 9/2020 của Thị trấn Đức Thọ đã được")
+    assert DossierCount.objects.get(procedure=first).total == 4
