@@ -9,7 +9,6 @@ from units.admin import ReadOnly, ServiceWrites
 from units.models import Unit
 
 from .forms import DossierCountAdminForm
-from .locks import lock_for_unit
 from .catalog import GuardsLockedFigures, procedure_change_error, unit_change_error
 from .models import CountLock, DossierCount, EmptyMonth, LockException, MonthReport, Procedure
 from . import services
@@ -26,6 +25,7 @@ class ProcedureAdminForm(GuardsLockedFigures, forms.ModelForm):
 
 @admin.register(Procedure)
 class ProcedureAdmin(ServiceWrites, SimpleHistoryAdmin):
+    refusals = (CountsRefused, unit_services.Refused)
     form = ProcedureAdminForm
     list_display = ["code", "name", "field", "authority", "online_level", "department", "first_year", "last_year"]
     list_filter = ["authority", "online_level", "field", "department", "first_year", "last_year"]
@@ -55,6 +55,7 @@ class UnitAdminForm(GuardsLockedFigures, forms.ModelForm):
 
 @admin.register(Unit)
 class UnitAdmin(ServiceWrites, admin.ModelAdmin):
+    refusals = (CountsRefused, unit_services.Refused)
     form = UnitAdminForm
     list_display = ["code", "name", "kind", "district", "is_active", "first_year", "last_year", "sort_order"]
     list_filter = ["district", "kind", "is_active", "last_year"]
@@ -77,6 +78,7 @@ class UnitAdmin(ServiceWrites, admin.ModelAdmin):
 class DossierCountAdmin(ServiceWrites, SimpleHistoryAdmin):
     """Counts may be corrected here too, through the same service checks as the grid: locked
     months refuse it with who locked them and when, a stale page with who changed it."""
+    refusals = (CountsRefused, unit_services.Refused)
 
     form = DossierCountAdminForm
     list_display = ["unit", "procedure", "year", "month", "total", "online", "updated_by", "updated_at"]
@@ -87,7 +89,7 @@ class DossierCountAdmin(ServiceWrites, SimpleHistoryAdmin):
     readonly_fields = ["updated_by", "updated_at"]
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and lock_for_unit(obj.unit, obj.year, obj.month) is not None:
+        if obj is not None and services.month_write_refusal(obj.unit, obj.year, obj.month) is not None:
             return False
         return super().has_delete_permission(request, obj)
 
@@ -137,6 +139,7 @@ class EmptyMonthAdminForm(forms.ModelForm):
 class EmptyMonthAdmin(ServiceWrites, SimpleHistoryAdmin):
     """Months recorded as entered without dossiers: added and taken back through the services,
     so a locked month refuses both and each is in the history."""
+    refusals = (CountsRefused, unit_services.Refused)
 
     form = EmptyMonthAdminForm
     list_display = ["unit", "year", "month", "confirmed_by", "confirmed_at"]
@@ -149,7 +152,7 @@ class EmptyMonthAdmin(ServiceWrites, SimpleHistoryAdmin):
         return False  # a month is added or taken back, never moved to another month
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and lock_for_unit(obj.unit, obj.year, obj.month) is not None:
+        if obj is not None and services.month_write_refusal(obj.unit, obj.year, obj.month) is not None:
             return False
         return super().has_delete_permission(request, obj)
 

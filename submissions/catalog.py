@@ -9,6 +9,8 @@ retiring a procedure (its last year) and adding a new one instead.
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from units.models import Unit
+
 from . import rules
 from .models import CountLock, DossierCount
 
@@ -33,24 +35,64 @@ def locked_years_with_counts(counts) -> list[int]:
     )
 
 
+def locked_years(*, district_ids, first_year: int | None, last_year: int | None) -> list[int]:
+    """The locked years (whole-year locks, which keep an official result) of these districts (None:
+    every district) within first_year–last_year (None: open-ended). One query."""
+    locks = CountLock.objects.filter(month__isnull=True)
+    if district_ids is not None:
+        locks = locks.filter(district_id__in=set(district_ids))
+    if first_year is not None:
+        locks = locks.filter(year__gte=first_year)
+    if last_year is not None:
+        locks = locks.filter(year__lte=last_year)
+    return sorted(set(locks.values_list("year", flat=True)))
+
+
+def _procedure_districts(procedure) -> set | None:
+    """The districts whose results a procedure enters: its department's; every one for a commune procedure."""
+    if not procedure.department_id:
+        return None
+    return set(Unit.objects.filter(pk=procedure.department_id).values_list("district_id", flat=True))
+
+
+def _touched_locked_years(old, new, districts_of) -> list[int]:
+    """Locked years whose results this new or edited catalog entry would move: for a new one every
+    year it covers; for an edit, every year of either span when what it counts for changed, else
+    the years whose coverage changed."""
+    if old is None:
+        return locked_years(district_ids=districts_of(new), first_year=new.first_year, last_year=new.last_year)
+    fields = PROCEDURE_SCORING_FIELDS if hasattr(new, "online_level") else UNIT_SCORING_FIELDS
+    districts = districts_of(old)
+    new_districts = districts_of(new)
+    districts = None if districts is None or new_districts is None else districts | new_districts
+    years = set(locked_years(district_ids=districts, first_year=None, last_year=None))
+    if any(getattr(old, field) != getattr(new, field) for field in fields):
+        return sorted(year for year in years if _offered(old.first_year, old.last_year, year)
+                      or _offered(new.first_year, new.last_year, year))
+    return _changed_years(old, new, sorted(years))
+
+
 def _changed_years(old, new, years) -> list[int]:
     return [year for year in years if _offered(old.first_year, old.last_year, year) != _offered(new.first_year, new.last_year, year)]
 
 
 def procedure_change_error(old, new) -> str | None:
-    """Why this edit of a procedure would change a locked period's figures, or None."""
-    if old is None:
-        return None
-    locked_years = locked_years_with_counts(DossierCount.objects.filter(procedure_id=old.pk))
-    if not locked_years:
-        return None
-    scoring_changed = any(getattr(old, field) != getattr(new, field) for field in PROCEDURE_SCORING_FIELDS)
-    if scoring_changed or _changed_years(old, new, locked_years):
+    """Why adding or editing this procedure would change a locked period's figures, or None."""
+    if old is not None:
+        locked_years = locked_years_with_counts(DossierCount.objects.filter(procedure_id=old.pk))
+        scoring_changed = any(getattr(old, field) != getattr(new, field) for field in PROCEDURE_SCORING_FIELDS)
+        if locked_years and (scoring_changed or _changed_years(old, new, locked_years)):
+            return _(
+                "Thủ tục này có số liệu trong kỳ đã khóa (năm %(years)s): không sửa thẩm quyền, mức độ, phòng giải quyết "
+                "hay các năm áp dụng làm thay đổi kết quả đã chốt. Hãy ghi năm kết thúc cho thủ tục này và thêm một thủ "
+                "tục mới (mã mới) cho các năm sau."
+            ) % {"years": ", ".join(map(str, locked_years))}
+    touched = _touched_locked_years(old, new, _procedure_districts)
+    if touched:
         return _(
-            "Thủ tục này có số liệu trong kỳ đã khóa (năm %(years)s): không sửa thẩm quyền, mức độ, phòng giải quyết "
-            "hay các năm áp dụng làm thay đổi kết quả đã chốt. Hãy ghi năm kết thúc cho thủ tục này và thêm một thủ "
-            "tục mới (mã mới) cho các năm sau."
-        ) % {"years": ", ".join(map(str, locked_years))}
+            "Năm %(years)s đã khóa: thủ tục này làm thay đổi kết quả chính thức của năm đó (danh mục quyết định "
+            "đơn vị nào phải báo cáo và chỉ tiêu nào áp dụng). Hãy cho thủ tục áp dụng từ năm sau năm đã khóa."
+        ) % {"years": ", ".join(map(str, touched))}
     return None
 
 
@@ -62,24 +104,27 @@ class GuardsLockedFigures:
 
     def _post_clean(self):
         super()._post_clean()  # the instance now holds the edited values
-        if self.instance.pk and not self.errors:
-            old = type(self.instance)._default_manager.get(pk=self.instance.pk)
+        if not self.errors:
+            old = type(self.instance)._default_manager.get(pk=self.instance.pk) if self.instance.pk else None
             message = type(self).change_error(old, self.instance)
             if message:
                 self.add_error(None, message)
 
 
 def unit_change_error(old, new) -> str | None:
-    """Why this edit of a unit would change a locked period's figures, or None."""
-    if old is None:
-        return None
-    locked_years = locked_years_with_counts(DossierCount.objects.filter(unit_id=old.pk))
-    if not locked_years:
-        return None
-    scoring_changed = any(getattr(old, field) != getattr(new, field) for field in UNIT_SCORING_FIELDS)
-    if scoring_changed or _changed_years(old, new, locked_years):
+    """Why adding or editing this unit would change a locked period's figures, or None."""
+    if old is not None:
+        locked_years = locked_years_with_counts(DossierCount.objects.filter(unit_id=old.pk))
+        scoring_changed = any(getattr(old, field) != getattr(new, field) for field in UNIT_SCORING_FIELDS)
+        if locked_years and (scoring_changed or _changed_years(old, new, locked_years)):
+            return _(
+                "Đơn vị này có số liệu trong kỳ đã khóa (năm %(years)s): không đổi loại đơn vị, huyện hay các năm hoạt động "
+                "làm thay đổi kết quả đã chốt."
+            ) % {"years": ", ".join(map(str, locked_years))}
+    touched = _touched_locked_years(old, new, lambda unit: {unit.district_id})
+    if touched:
         return _(
-            "Đơn vị này có số liệu trong kỳ đã khóa (năm %(years)s): không đổi loại đơn vị, huyện hay các năm hoạt động "
-            "làm thay đổi kết quả đã chốt."
-        ) % {"years": ", ".join(map(str, locked_years))}
+            "Năm %(years)s đã khóa: thêm hay sửa đơn vị này làm thay đổi kết quả chính thức của năm đó. Hãy cho "
+            "đơn vị hoạt động từ năm sau năm đã khóa, hoặc mở khóa năm trước."
+        ) % {"years": ", ".join(map(str, touched))}
     return None

@@ -33,6 +33,7 @@ class UnitMonth:
     month: int
     state: str  # rules.MonthState
     expected: bool
+    past_due: bool
     due: date
     confirmed_on: date | None
     on_behalf: bool
@@ -147,7 +148,7 @@ def year_cycle(units, year: int, *, today: date | None = None) -> YearCycle:
             expected = applies and (past_due or state in MonthState.REPORTED)
             unit_year.months.append(
                 UnitMonth(
-                    unit_id=unit.pk, month=month, state=state, expected=expected, due=due,
+                    unit_id=unit.pk, month=month, state=state, expected=expected, past_due=past_due, due=due,
                     confirmed_on=confirmed_on, on_behalf=bool(report and report.confirmed_on_behalf),
                     # a missing month is missing (its own mark); late is for months reported but not confirmed in time
                     late=expected and state in MonthState.REPORTED and rules.is_late(confirmed_on=confirmed_on, due=due, today=today),

@@ -258,6 +258,7 @@ def save_month(
             raise InvalidCounts(message)
     changes = _write(entries, user=user, reason=reason)
     if changes:
+        _withdraw_empty_declarations(changes, user=user, reason=reason)
         _reopen_confirmed({(unit.pk, year, month)}, user=user, reason=reason)
     return changes
 
@@ -274,6 +275,10 @@ def _confirm_empty_months(keys: set[tuple[int, int, int]], *, user, reason: str)
     their history (who declared, when, how); returns those newly declared. Three queries and the
     history's, whatever the number of keys; only months that have a procedure to report reach
     here (the declaration checks it; an import's rows name one, each written as 0 explicitly)."""
+    today = timezone.localdate()
+    keys = {key for key in keys if rules.has_ended(key[1], key[2], today=today)}  # a month not over is not declared
+    if not keys:
+        return set()
     unit_ids = {unit_id for unit_id, _year, _month in keys}
     with_rows = set(
         DossierCount.objects.filter(
@@ -313,6 +318,20 @@ def _confirm_empty_months(keys: set[tuple[int, int, int]], *, user, reason: str)
     return {(row.unit_id, row.year, row.month) for row in new}
 
 
+def _withdraw_empty_declarations(changes: list[Change], *, user, reason: str) -> None:
+    """A month declared without dossiers that now has figures is no longer "empty": the declaration
+    is taken back (in its history), so deleting the figures later leaves the month missing."""
+    keys = {(change.unit.pk, change.year, change.month) for change in changes if change.is_new}
+    if not keys:
+        return
+    for declared in EmptyMonth.objects.filter(
+        unit_id__in={u for u, _y, _m in keys}, year__in={y for _u, y, _m in keys}, month__in={m for _u, _y, m in keys}
+    ):
+        if (declared.unit_id, declared.year, declared.month) in keys:
+            _recorded_as(declared, user=user, reason=reason)
+            declared.delete()
+
+
 def _recorded_as(obj, *, user, reason: str) -> None:
     """Who (a person, or nobody for the command line) and how, for the history record of the
     next save or delete of `obj`."""
@@ -336,6 +355,10 @@ def check_empty_month(*, unit: Unit, year: int, month: int) -> None:
     future nor locked, a procedure to report that year, no counts. Holds the unit's row until the
     transaction ends, so a form that calls it first leaves nothing for the service to refuse."""
     _month_writable(unit, year, month)
+    if not rules.has_ended(year, month, today=timezone.localdate()):
+        raise InvalidCounts(
+            _("%(period)s chưa kết thúc: chỉ ghi “không phát sinh hồ sơ” khi tháng đã qua.") % {"period": period_label(year, month)}
+        )
     if not Procedure.objects.for_entry(unit, year).exists():
         raise InvalidCounts(nothing_to_report_message(unit, year))
     if DossierCount.objects.filter(unit=unit, year=year, month=month).exists():
@@ -400,6 +423,7 @@ def apply_counts(
         if message:
             raise InvalidCounts(message)
     changes = _write(entries, user=user, reason=reason)
+    _withdraw_empty_declarations(changes, user=user, reason=reason)
     declared = _confirm_empty_months(keys, user=user, reason=reason)
     _reopen_confirmed({(c.unit.pk, c.year, c.month) for c in changes} | declared, user=user, reason=reason)
     return changes
@@ -431,6 +455,16 @@ def approved_message(report: MonthReport, unit_name: str = "") -> str:
         "person": person_name(report.approved_by) or _("dòng lệnh"),
         "moment": format_moment(report.approved_at),
     }
+
+
+def month_write_refusal(unit: Unit, year: int, month: int) -> str | None:
+    """Why this unit-month's counts may not change now (locked, without an open exception for the
+    unit; or approved), or None. For pages that offer a change: the writers check it again."""
+    lock = lock_for_unit(unit, year, month)
+    if lock is not None:
+        return lock_message(lock, month=month)
+    approved = next((report for report in _reports_of({(unit.pk, year, month)}) if report.is_approved), None)
+    return approved_message(approved, unit.name) if approved is not None else None
 
 
 def _refuse_approved(keys: set[tuple[int, int, int]]) -> None:
@@ -655,7 +689,24 @@ def unlock_period(*, district: District, year: int, month: int | None = None, us
     lock._history_user = user
     lock._change_reason = reason
     lock.delete()
+    _close_exceptions_of_unlocked_months(district, year, user=user)
     return lock
+
+
+def _close_exceptions_of_unlocked_months(district: District, year: int, *, user) -> None:
+    """An exception of a month no longer locked has nothing left to open: it is closed with the
+    unlock (revoked now if it was still open), so locking again never finds it still open."""
+    remaining = LockIndex.load(district_ids=[district.pk], years=[year])
+    now = timezone.now()
+    for exception in LockException.objects.select_for_update().filter(unit__district=district, year=year,
+                                                                      closed_at__isnull=True):
+        if remaining.get(district.pk, year, exception.month) is not None:
+            continue
+        if exception.revoked_at is None:
+            exception.revoked_at, exception.revoked_by = now, user if getattr(user, "pk", None) else None
+        exception.closed_at = now
+        _recorded_as(exception, user=user, reason="unlock")
+        exception.save()
 
 
 # The admin's writes: one count, a unit, a procedure ----------------------------------------------

@@ -151,7 +151,8 @@ def _cycle_panel(user, grid) -> dict:
         "place": place,
         "label": grids.CELL_LABELS[state],
         "report": report,
-        "may_declare_empty": grid.lock is None and not grid.is_future and state in (rules.MonthState.MISSING, rules.MonthState.NOT_DUE)
+        "may_declare_empty": grid.lock is None and rules.has_ended(year, month, today=timezone.localdate())
+        and state in (rules.MonthState.MISSING, rules.MonthState.NOT_DUE)
         and not grid.saved_rows and bool(grid.rows) and may_enter(user, unit),
         "may_confirm": open_month and state in (rules.MonthState.ENTERED, rules.MonthState.EMPTY) and may_confirm(user, unit),
         "may_approve": open_month and state == rules.MonthState.CONFIRMED and may_approve(user, unit),

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
+from units import services as unit_services
 from units.admin import ReadOnly, ServiceWrites
 
 from . import services
@@ -78,6 +79,7 @@ class TargetRuleInline(admin.TabularInline):
 
 @admin.register(TargetPolicy)
 class TargetPolicyAdmin(LockedPolicyReadOnly, ServiceWrites, SimpleHistoryAdmin):
+    refusals = (services.PolicyLocked, unit_services.Refused)
     form = TargetPolicyForm
     list_display = ["year", "district", "document_number", "document_date", "title"]
     list_filter = ["district", "year"]
@@ -103,6 +105,7 @@ class TargetPolicyAdmin(LockedPolicyReadOnly, ServiceWrites, SimpleHistoryAdmin)
 
 @admin.register(TargetRule)
 class TargetRuleAdmin(LockedPolicyReadOnly, ServiceWrites, SimpleHistoryAdmin):
+    refusals = (services.PolicyLocked, unit_services.Refused)
     form = TargetRuleForm
     list_display = ["code", "label", "policy", "unit_kind", "unit", "authority", "measure", "target", "points"]
     list_filter = ["policy__year", "policy__district", "measure", "unit_kind", "authority"]

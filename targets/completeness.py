@@ -43,6 +43,7 @@ class UnitCompleteness:
     months_approved: int
     months_late: list[int]
     months_on_time: int
+    months_timed: int  # expected months whose timeliness is decided: past their due date, or confirmed
     months_unconfirmed: list[int]  # reported, not yet confirmed
     months_unapproved: list[int]  # confirmed, not yet approved
     last_expected: int = 0  # the last month expected (0: none)
@@ -77,6 +78,7 @@ class UnitCompleteness:
             months_approved=sum(1 for month in expected if month.approved),
             months_late=[month.month for month in expected if month.late],
             months_on_time=sum(1 for month in expected if month.on_time),
+            months_timed=sum(1 for month in expected if month.past_due or month.confirmed),
             months_unconfirmed=[month.month for month in expected if month.reported and not month.confirmed],
             months_unapproved=[month.month for month in expected if month.confirmed and not month.approved],
             last_expected=max((month.month for month in expected), default=0),
@@ -117,8 +119,14 @@ class Completeness:
         return percent(self.reported, self.expected)
 
     @property
+    def timed(self) -> int:
+        return sum(unit.months_timed for unit in self.units)
+
+    @property
     def timeliness_rate(self) -> Decimal | None:
-        return percent(self.on_time, self.expected)
+        """Confirmed by the due date ÷ the expected months whose due date has passed (or that are
+        confirmed): a month reported early and not yet due is not counted late."""
+        return percent(self.on_time, self.timed)
 
     @property
     def complete(self) -> bool:

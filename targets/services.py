@@ -236,11 +236,15 @@ def verify_result(result: OfficialResult) -> list[str]:
 
 
 def late_units(district: District, year: int, month: int) -> list:
-    """The district's units whose month is expected and not yet confirmed (missing or unconfirmed)."""
+    """The district's units whose month is expected and not yet confirmed (missing or unconfirmed),
+    but for those with an exception for it already."""
     completeness = compute_completeness(district, year, month, today=closed_year_day(district, year))
+    excepted = set(LockException.objects.filter(unit__district=district, year=year, month=month, closed_at__isnull=True)
+                   .values_list("unit_id", flat=True))
     return [
         entry.unit for entry in completeness.units
-        if entry.applies and (month in entry.months_missing or month in entry.months_unconfirmed)
+        if entry.applies and entry.unit.pk not in excepted
+        and (month in entry.months_missing or month in entry.months_unconfirmed)
     ]
 
 
@@ -260,7 +264,7 @@ def grant_lock_exceptions(*, district: District, year: int, month: int, units, r
 
 @transaction.atomic
 def revoke_exception(*, exception: LockException, user=None) -> None:
-    """Revoke an exception now; the year's official result is re-issued if anything it covers changed."""
+    """Revoke an exception now; the year's official result is issued again if anything it records changed."""
     revoke_lock_exception(exception=exception, user=user)
     close_ended_exceptions(district=exception.unit.district, year=exception.year, user=user)
 
@@ -283,18 +287,21 @@ def close_ended_exceptions(*, district: District | None = None, year: int | None
         result = OfficialResult.objects.select_for_update().filter(
             district_id=district_id, year=year_of, withdrawn_at__isnull=True
         ).first()
-        if result is not None:
-            issued.append(_reissue(result, of_year, user=user))
+        if result is not None and (reissued := _reissue(result, of_year, user=user)) is not None:
+            issued.append(reissued)
     close_exceptions(ended, user=user)
     return issued
 
 
-def _reissue(result: OfficialResult, exceptions, *, user) -> OfficialResult:
-    """The locked year's result made again from the figures as they are, after exceptions closed."""
+def _reissue(result: OfficialResult, exceptions, *, user) -> OfficialResult | None:
+    """The locked year's result made again from the figures as they are, after exceptions closed;
+    None when nothing it records changed (the result stands as it was)."""
     policy = TargetPolicy.objects.select_related("district").prefetch_related("rules").get(
         district_id=result.district_id, year=result.year
     )
     document = official_document(policy)
+    if document_hash(document) == result.sha256:
+        return None
     now = timezone.now()
     OfficialResult.objects.filter(pk=result.pk).update(withdrawn_at=now, withdrawn_by=user if getattr(user, "pk", None) else None)
     notes = [
@@ -307,5 +314,5 @@ def _reissue(result: OfficialResult, exceptions, *, user) -> OfficialResult:
     return OfficialResult.objects.create(
         district_id=result.district_id, year=result.year, document=canonical_json(document).decode("utf-8"),
         sha256=document_hash(document), issued_by=user if getattr(user, "pk", None) else None, issued_at=now,
-        reason=result.reason, gaps=list(result.gaps) + notes, replaces=result,
+        reason=result.reason, gaps=year_gaps(policy).lines() + notes, replaces=result,
     )

@@ -461,7 +461,7 @@ def test_an_exception_reopens_one_units_month_and_closing_it_reissues_the_result
     assert "đã bị khóa" in staff.post(grid_url(town), fill(data, rows, {code: (60, 60)})).content.decode()
 
 
-def test_an_exception_expires_by_itself_and_the_cron_command_reissues_the_result(locked_demo, staff):
+def test_an_exception_expires_by_itself_and_the_cron_command_reissues_the_result(locked_demo, staff, client_for):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -474,6 +474,9 @@ def test_an_exception_expires_by_itself_and_the_cron_command_reissues_the_result
     (exception,) = grant_lock_exceptions(district=town.district, year=2020, month=9, units=[town], reason="Bổ sung",
                                          expires_on=timezone.localdate(), user=staff)
     assert lock_for_unit(town, 2020, 9) is None
+    client = client_for(staff)
+    data, rows = open_grid(client, town)
+    assert client.post(grid_url(town), fill(data, rows, {next(iter(rows)): (40, 40)})).status_code == 302
     LockException.objects.filter(pk=exception.pk).update(expires_on=timezone.localdate() - timedelta(days=1))
     assert lock_for_unit(town, 2020, 9) is not None  # expired: locked again, without anybody doing anything
     out = io.StringIO()
@@ -565,3 +568,103 @@ def test_an_upload_is_refused_on_the_rows_that_would_change_an_approved_month(cl
     assert "phê duyệt" not in unchanged.content.decode()  # nothing would change: nothing to refuse
     assert_rejected(client, xlsx_bytes([row(commune_a, first, 5, 1)]), 2, "Tháng 9/2020 của Thị trấn Đức Thọ đã được")
     assert DossierCount.objects.get(procedure=first).total == 4
+
+
+# What the review found ------------------------------------------------------------------------------
+
+
+def test_a_month_not_over_cannot_be_declared_empty(client_for, staff, commune_a):
+    from django.utils import timezone
+
+    from submissions.models import EmptyMonth
+
+    today = timezone.localdate()
+    with pytest.raises(InvalidCounts, match="chưa kết thúc"):
+        record_empty_month(unit=commune_a, year=today.year, month=today.month, user=staff)
+    response = client_for(staff).post(action_url(commune_a, "empty", month=today.month, year=today.year))
+    assert response.status_code == 409 and not EmptyMonth.objects.exists()
+
+
+def test_a_month_reported_early_is_not_counted_late(commune_a, staff):
+    DossierCount.objects.create(unit=commune_a, procedure=commune_procedures(1)[0], year=2020, month=10, total=2, online=1)
+    completeness = compute_completeness(commune_a.district, 2020, 10, units=[commune_a], today=date(2020, 11, 2))
+    unit = completeness.units[0]
+    assert unit.months_missing == list(range(1, 10)) and unit.months_late == []  # missing is missing, not late
+    assert completeness.timed == 9 and completeness.timeliness_rate == 0  # October: reported early, not yet due
+
+
+def test_figures_entered_after_a_declaration_take_it_back(client_for, staff, commune_a):
+    from submissions.models import EmptyMonth
+    from submissions.services import delete_count
+
+    record_empty_month(unit=commune_a, year=2020, month=9, user=staff)
+    client = client_for(staff)
+    data, rows = open_grid(client, commune_a)
+    client.post(grid_url(commune_a), fill(data, rows, {next(iter(rows)): (3, 1)}))
+    assert not EmptyMonth.objects.exists()
+    delete_count(count=DossierCount.objects.get(), user=staff)
+    html = client.get(reverse("submissions:entry_index"), {"year": 2020}).content.decode()
+    assert "Thị trấn Đức Thọ, tháng 9: Chưa nhập" in html  # missing again, not "no dossiers"
+
+
+def test_the_admin_answers_a_refused_delete_with_its_reason_not_an_error(client_for, administrator, staff, home_affairs, commune_a):
+    count = DossierCount.objects.create(unit=commune_a, procedure=commune_procedures(1)[0], year=2020, month=9, total=2, online=1)
+    confirm_month(unit=commune_a, year=2020, month=9, user=staff, on_behalf=True)
+    approve_month(unit=commune_a, year=2020, month=9, user=home_affairs)
+    response = client_for(administrator).post(reverse("admin:submissions_dossiercount_delete", args=[count.pk]), {"post": "yes"})
+    assert response.status_code == 403 and DossierCount.objects.filter(pk=count.pk).exists()
+
+
+def test_a_catalog_entry_that_would_move_a_locked_years_result_is_refused(locked_demo, client_for):
+    from django.contrib.auth.models import User
+
+    from submissions.models import Procedure
+
+    client = client_for(User.objects.get(username="demo.quantri"))
+    office = Unit.objects.get(code="440.VP")
+    response = client.post(reverse("admin:submissions_procedure_add"), {
+        "code": "DT.NEW.01", "name": "Thủ tục mới", "field": "Khác", "authority": "district", "online_level": 3,
+        "department": office.pk, "first_year": 2020,
+    })
+    assert response.status_code == 200 and "Năm 2020 đã khóa" in response.content.decode()
+    assert not Procedure.objects.filter(code="DT.NEW.01").exists()
+    out = io.StringIO()
+    call_command("verify_locked", "--year", "2020", stdout=out)
+    assert "khớp" in out.getvalue()
+
+
+def test_every_late_unit_leaves_out_those_that_already_have_an_exception(locked_demo, client_for):
+    from django.contrib.auth.models import User
+
+    from submissions.models import LockException
+
+    client = client_for(User.objects.get(username="demo.noivu"))
+    assert grant(client, unit=Unit.objects.get(code="18229").pk, month=10).status_code == 302
+    assert grant(client, all_late="on", month=10).status_code == 302
+    assert LockException.objects.count() == 26
+
+
+def test_unlocking_closes_the_exceptions_so_locking_again_holds_for_everybody(locked_demo, client_for):
+    from django.contrib.auth.models import User
+
+    from submissions.locks import lock_for_unit
+    from submissions.models import LockException
+
+    client = client_for(User.objects.get(username="demo.noivu"))
+    town = Unit.objects.get(code="18229")
+    grant(client, unit=town.pk, month=3)
+    call_command("unlock", "--year", "2020", stdout=io.StringIO())
+    assert LockException.objects.get().closed_at is not None
+    call_command("lock", "--year", "2020", "--reason", "Khóa lại", stdout=io.StringIO())
+    assert lock_for_unit(town, 2020, 3) is not None
+
+
+def test_an_exception_that_changed_nothing_leaves_the_result_as_it_was(locked_demo, client_for):
+    from django.contrib.auth.models import User
+
+    from submissions.models import LockException
+
+    client = client_for(User.objects.get(username="demo.noivu"))
+    grant(client, unit=Unit.objects.get(code="18229").pk)
+    client.post(reverse("reports:lock_exception_revoke", args=[LockException.objects.get().pk]))
+    assert OfficialResult.objects.count() == 1 and OfficialResult.objects.get().withdrawn_at is None

@@ -2,6 +2,7 @@
 that knows which of their edits would move a locked period's figures."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
@@ -33,12 +34,23 @@ class ServiceWrites:
     def save_model(self, request, obj, form, change):
         self.save_through_service(obj, user=request.user)
 
+    # The services' refusals (each carries its Vietnamese `message`); an admin of another app adds its own.
+    refusals: tuple = (services.Refused,)
+
     def delete_model(self, request, obj):
-        self.delete_through_service(obj, user=request.user)
+        self._refused_as_forbidden(self.delete_through_service, obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            self.delete_through_service(obj, user=request.user)
+            self._refused_as_forbidden(self.delete_through_service, obj, user=request.user)
+
+    def _refused_as_forbidden(self, write, obj, *, user):
+        """A delete the service refuses (a month locked or approved since the page was shown) is
+        answered 403 with the service's message; the transaction leaves everything as it was."""
+        try:
+            write(obj, user=user)
+        except self.refusals as refused:
+            raise PermissionDenied(refused.message) from None
 
     def get_actions(self, request):
         actions = super().get_actions(request)

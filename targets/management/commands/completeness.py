@@ -75,7 +75,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         rate = "—" if completeness.rate is None else f"{completeness.rate:.2f} %"
         timeliness = "—" if completeness.timeliness_rate is None else f"{completeness.timeliness_rate:.2f} %"
-        self.stdout.write(_("Đầy đủ: %(reported)s/%(expected)s (%(rate)s); đúng hạn: %(on_time)s/%(expected)s (%(timeliness)s).") % {
+        self.stdout.write(_("Đầy đủ: %(reported)s/%(expected)s (%(rate)s); đúng hạn: %(on_time)s/%(timed)s (%(timeliness)s).") % {
             "reported": completeness.reported, "expected": completeness.expected, "rate": rate,
-            "on_time": completeness.on_time, "timeliness": timeliness})
+            "on_time": completeness.on_time, "timed": completeness.timed, "timeliness": timeliness})
         self.stdout.write(completeness.statement())
