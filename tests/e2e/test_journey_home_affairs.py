@@ -153,6 +153,14 @@ def test_home_affairs_filter_download_check_the_files_and_lock_the_year(new_page
     assert notes["Số đơn vị không đạt chỉ tiêu (bị trừ điểm)"] == len(flagged_on_page)
     assert as_page_number(notes["Tổng số điểm trừ"]) == facts["tổng số điểm trừ"]
 
+    # What the results rest on: every unit's months, late and missing, and the district's rates.
+    with page.expect_navigation():
+        page.get_by_role("link", name="Xem tình hình báo cáo từng đơn vị").click()
+    assert "Dựa trên số liệu 9/12 tháng; còn thiếu T6 của 1 đơn vị; T10–T12 của 26 đơn vị." in page.content()
+    assert_no_overflow(page)
+    shoot(page, "13-completeness")
+    assert_accessible_basics(page)
+
     # Lock 2020, from the entry page.
     with page.expect_navigation():
         page.get_by_role("link", name="Nhập số liệu").click()

@@ -146,5 +146,21 @@ def test_unit_head_sees_the_published_numbers_changes_the_month_and_cannot_open_
     response = page.goto(path("reports:overview_xlsx", query="year=2020&through=9"))
     assert response.status == 403
 
+    # The head vouches for September: the grid's panel, a confirmation page, the month confirmed.
+    page.goto(path("submissions:entry_grid", COMMUNE, 2020, 9))
+    panel = page.locator(".cycle-panel")
+    assert "Đã nhập" in panel.inner_text() and "Hạn xác nhận: 05/10/2020." in panel.inner_text()
+    with page.expect_navigation():
+        panel.get_by_role("link", name="Xác nhận số liệu tháng…").click()
+    assert "là đúng và đủ?" in page.locator(".confirm-step").inner_text()
+    assert_no_overflow(page, phone=True)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Đồng ý").click()
+    assert "Đã xác nhận số liệu tháng 9/2020 của Thị trấn Đức Thọ." in page.locator(".messages").inner_text()
+    panel = page.locator(".cycle-panel")
+    assert "Đơn vị đã xác nhận" in panel.inner_text() and "xác nhận lúc" in panel.inner_text()
+    assert panel.get_by_role("link", name="Xác nhận số liệu tháng…").count() == 0
+    shoot(page, "12-month-confirmed", docs=False)
+
     # Their own dashboard still answers.
     assert page.goto(path("reports:unit_dashboard", COMMUNE)).status == 200
