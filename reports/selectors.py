@@ -283,13 +283,11 @@ def lock_exceptions(district, year: int) -> list[ExceptionLine]:
 
 def scoring_notes(completeness: Completeness, record=None) -> list[str]:
     """What the scoring rests on, printed under the workbook's title: completeness, and for a
-    locked year its official result's hash, the reason it was locked while not ready, its gaps."""
+    locked year its official result's hash and the reason it was locked while not ready (the
+    gaps themselves are listed under the summary: `record.gaps`)."""
     notes = [completeness.statement()]
     if record is not None:
         notes.append(_("Kết quả chính thức khi khóa, SHA-256: %(hash)s") % {"hash": record.sha256})
         if record.reason:
             notes.append(_("Khóa khi số liệu chưa sẵn sàng, lý do: %(reason)s") % {"reason": record.reason})
-        notes += [_("Chưa sẵn sàng khi khóa: %(gap)s") % {"gap": gap} for gap in record.gaps[:50]]
-        if len(record.gaps) > 50:
-            notes.append(_("… và %(count)s điểm khác.") % {"count": len(record.gaps) - 50})
     return notes

@@ -288,6 +288,7 @@ class YearEndXlsxView(YearEndMixin, View):
         content = scoring_workbook(
             report.progress, selectors.scoring_lines(report.progress), locked=report.lock is not None,
             produced_on=timezone.localdate(), notes=selectors.scoring_notes(context["completeness"], context.get("record")),
+            gaps=context["record"].gaps if context.get("record") else (),
         )
         return xlsx_response(content, f"cham-diem-dvctt-{year}.xlsx")
 

@@ -352,7 +352,7 @@ def scoring_title(progress: Progress) -> str:
 
 
 def scoring_workbook(progress: Progress, lines: Iterable[ProcedureLine], *, locked: bool,
-                     produced_on: date | None = None, notes: Iterable[str] = ()) -> bytes:
+                     produced_on: date | None = None, notes: Iterable[str] = (), gaps: Iterable[str] = ()) -> bytes:
     """Summary, one sheet per kind of unit, the per-procedure detail (`lines` is read once, as
     it comes: pass a generator and the detail is never held in memory)."""
     produced_on = produced_on or timezone.localdate()
@@ -373,6 +373,7 @@ def scoring_workbook(progress: Progress, lines: Iterable[ProcedureLine], *, lock
         (_("Số đơn vị không đạt chỉ tiêu (bị trừ điểm)"), len(flagged)),
         (_("Tổng số điểm trừ"), points_value(sum((entry.points for entry in flagged), Decimal(0)))),
         (_("Số đơn vị có chỉ tiêu chưa có số liệu (cần xem xét)"), sum(1 for entry in progress.units if entry.has_no_data)),
+        *((_("Chưa sẵn sàng khi khóa"), gap) for gap in gaps),
     ])
 
     for kind in (UnitKind.COMMUNE, UnitKind.DEPARTMENT):  # communes (C1, C2) first, as the letter lists them
@@ -434,12 +435,19 @@ def completeness_workbook(completeness, *, produced_on: date | None = None) -> b
         ws.column_dimensions[letter].width = width
     rate = "—" if completeness.rate is None else f"{completeness.rate:.2f} %".replace(".", ",")
     timeliness = "—" if completeness.timeliness_rate is None else f"{completeness.timeliness_rate:.2f} %".replace(".", ",")
+    for row in (1, 2):
+        ws.merged_cells.add(f"A{row}:I{row}")
+    ws.merged_cells.add("A3:G3")
+    ws.merged_cells.add("H3:I3")
+    ws.row_dimensions[3].height = 30
+    ws.row_dimensions[4].height = 32
     ws.append([text_cell(ws, title, TITLE)])
     ws.append([text_cell(ws, _("%(district)s · tháng 1–%(through)s/%(year)s · ngày lập %(date)s") % {
         "district": completeness.district.name, "through": completeness.through, "year": completeness.year,
-        "date": produced_on.strftime("%d/%m/%Y")})])
-    ws.append([text_cell(ws, completeness.statement()), None, None, None, None, None, None, None,
-               text_cell(ws, _("Đầy đủ %(rate)s · đúng hạn %(timeliness)s") % {"rate": rate, "timeliness": timeliness})])
+        "date": produced_on.strftime("%d/%m/%Y")}, NOTE_LINE)])
+    ws.append([text_cell(ws, completeness.statement(), WRAPPED), None, None, None, None, None, None,
+               text_cell(ws, _("Đầy đủ %(rate)s · đúng hạn %(timeliness)s") % {"rate": rate, "timeliness": timeliness},
+                         HEADING)])
     ws.append([text_cell(ws, header, HEADER) for header in (
         _("Mã"), _("Đơn vị"), _("Tháng phải báo cáo"), _("Đã báo cáo"), _("Đã xác nhận"), _("Đã phê duyệt"),
         _("Tháng trễ hạn"), _("Tháng còn thiếu"), _("Tỷ lệ đầy đủ"))])

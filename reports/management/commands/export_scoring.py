@@ -30,7 +30,8 @@ class Command(BaseCommand):
         else:
             progress = compute_progress(policy, through)
         notes = scoring_notes(compute_completeness(policy.district, year, through), record)
-        content = scoring_workbook(progress, scoring_lines(progress), locked=locked, notes=notes)
+        content = scoring_workbook(progress, scoring_lines(progress), locked=locked, notes=notes,
+                                   gaps=record.gaps if record is not None else ())
         path = Path(output)
         try:
             path.write_bytes(content)
