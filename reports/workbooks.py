@@ -285,7 +285,11 @@ class SheetWriter:
         self._append([])
         self._line(title, style=TITLE)
         self._line(subtitle, style=HEADING)
-        self._line(" · ".join([lines["document"], lines["period"], *notes, lines["produced"]]), style=NOTE_LINE)
+        note_line = " · ".join([lines["document"], lines["period"], *notes, lines["produced"]])
+        # A merged cell does not grow with its text when printed: give the row the lines it needs.
+        characters_per_line = max(40, int(sum(column.width for column in self.columns) * 1.15))
+        self.ws.row_dimensions[self.row + 1].height = 15 * max(1, -(-len(note_line) // characters_per_line))
+        self._line(note_line, style=NOTE_LINE)
         self._group_row()
         self._append([text_cell(self.ws, column.header, HEADER) for column in self.columns])
 
