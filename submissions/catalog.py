@@ -69,7 +69,17 @@ def _touched_locked_years(old, new, districts_of) -> list[int]:
     if any(getattr(old, field) != getattr(new, field) for field in fields):
         return sorted(year for year in years if _offered(old.first_year, old.last_year, year)
                       or _offered(new.first_year, new.last_year, year))
-    return _changed_years(old, new, sorted(years))
+    return sorted(set(_changed_years(old, new, sorted(years))) | (_month_changed_years(old, new) & years))
+
+
+def _month_changed_years(old, new) -> set:
+    """A unit's first or last month decides which months of its first or last year it reports."""
+    years = set()
+    if getattr(old, "first_month", None) != getattr(new, "first_month", None):
+        years |= {old.first_year, new.first_year}
+    if getattr(old, "last_month", None) != getattr(new, "last_month", None):
+        years |= {old.last_year, new.last_year}
+    return years - {None}
 
 
 def _changed_years(old, new, years) -> list[int]:
@@ -116,7 +126,8 @@ def unit_change_error(old, new) -> str | None:
     if old is not None:
         locked_years = locked_years_with_counts(DossierCount.objects.filter(unit_id=old.pk))
         scoring_changed = any(getattr(old, field) != getattr(new, field) for field in UNIT_SCORING_FIELDS)
-        if locked_years and (scoring_changed or _changed_years(old, new, locked_years)):
+        moved = set(_changed_years(old, new, locked_years)) | (_month_changed_years(old, new) & set(locked_years))
+        if locked_years and (scoring_changed or moved):
             return _(
                 "Đơn vị này có số liệu trong kỳ đã khóa (năm %(years)s): không đổi loại đơn vị, huyện hay các năm hoạt động "
                 "làm thay đổi kết quả đã chốt."

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from units.models import District, Unit
-from units.rules import exists_in
+from units.rules import exists_in, unit_exists_in_month
 
 from . import rules
 from .models import Authority, DossierCount, EmptyMonth, MonthReport, Procedure
@@ -140,12 +140,13 @@ def year_cycle(units, year: int, *, today: date | None = None) -> YearCycle:
             due = rules.due_date(year, month, due_day)
             past_due = rules.is_past_due(year, month, due_day, today=today)
             has_counts, declared_empty = key in with_counts, key in empty
+            in_month = applies and unit_exists_in_month(unit, year, month)  # a unit merged mid-year reports until then
             state = rules.month_state(
-                expected=applies, has_counts=has_counts, declared_empty=declared_empty,
+                expected=in_month, has_counts=has_counts, declared_empty=declared_empty,
                 confirmed=confirmed_at is not None, approved=report is not None and report.approved_at is not None,
                 past_due=past_due,
             )
-            expected = applies and (past_due or state in MonthState.REPORTED)
+            expected = in_month and (past_due or state in MonthState.REPORTED)
             unit_year.months.append(
                 UnitMonth(
                     unit_id=unit.pk, month=month, state=state, expected=expected, past_due=past_due, due=due,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from units import services as unit_services
+from units.rules import unit_exists_in_month
 from units.models import District, Unit
 
 from .catalog import procedure_change_error, unit_change_error
@@ -103,6 +104,10 @@ def stale_message(unit_id: int, year: int, month: int) -> str:
 
 def entry_error(entry: Entry) -> str | None:
     """Why these values may not be saved (checked again here, whatever the form said), or None."""
+    if not unit_exists_in_month(entry.unit, entry.year, entry.month):
+        return _("%(unit)s không hoạt động trong tháng %(month)s/%(year)s nên không có số liệu tháng đó.") % {
+            "unit": entry.unit.name, "month": entry.month, "year": entry.year,
+        }
     procedure = entry.procedure
     message = pair_error(entry.unit, procedure)
     if message:
@@ -359,6 +364,9 @@ def check_empty_month(*, unit: Unit, year: int, month: int) -> None:
         raise InvalidCounts(
             _("%(period)s chưa kết thúc: chỉ ghi “không phát sinh hồ sơ” khi tháng đã qua.") % {"period": period_label(year, month)}
         )
+    if not unit_exists_in_month(unit, year, month):
+        raise InvalidCounts(_("%(unit)s không hoạt động trong tháng %(month)s/%(year)s nên không có số liệu tháng đó.") % {
+            "unit": unit.name, "month": month, "year": year})
     if not Procedure.objects.for_entry(unit, year).exists():
         raise InvalidCounts(nothing_to_report_message(unit, year))
     if DossierCount.objects.filter(unit=unit, year=year, month=month).exists():

@@ -668,3 +668,35 @@ def test_an_exception_that_changed_nothing_leaves_the_result_as_it_was(locked_de
     grant(client, unit=Unit.objects.get(code="18229").pk)
     client.post(reverse("reports:lock_exception_revoke", args=[LockException.objects.get().pk]))
     assert OfficialResult.objects.count() == 1 and OfficialResult.objects.get().withdrawn_at is None
+
+
+def test_a_unit_merged_in_july_and_one_opened_in_march_are_expected_only_while_they_exist(reference, commune_a, staff):
+    merged, opened = Unit.objects.get(code="18235"), Unit.objects.get(code="18241")
+    merged.is_active, merged.last_year, merged.last_month = False, 2020, 6
+    merged.full_clean()
+    merged.save()
+    opened.first_year, opened.first_month = 2020, 3
+    opened.full_clean()
+    opened.save()
+    procedure = commune_procedures(1)[0]
+    for month in range(1, 7):
+        DossierCount.objects.create(unit=merged, procedure=procedure, year=2020, month=month, total=1, online=1)
+    completeness = compute_completeness(reference["district"], 2020, 12, today=date(2021, 2, 1))
+    assert completeness.for_unit(merged.pk).months_expected == 6 and completeness.for_unit(merged.pk).complete
+    assert completeness.for_unit(opened.pk).months_expected == 10
+    assert completeness.rate <= 100 and completeness.timeliness_rate <= 100
+    # and July of the merged commune takes no figures, from any path
+    from submissions.services import Entry, entry_error
+
+    assert "không hoạt động trong tháng 7/2020" in entry_error(Entry(merged, procedure, 2020, 7, 1, 1))
+    assert entry_error(Entry(merged, procedure, 2020, 6, 1, 1)) is None
+
+
+def test_a_unit_cannot_end_before_it_starts_within_one_year(reference):
+    from django.core.exceptions import ValidationError
+
+    unit = Unit.objects.get(code="18235")
+    unit.first_year = unit.last_year = 2020
+    unit.first_month, unit.last_month, unit.is_active = 7, 6, False
+    with pytest.raises(ValidationError, match="Tháng kết thúc"):
+        unit.full_clean()

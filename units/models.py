@@ -64,6 +64,15 @@ class Unit(models.Model):
         help_text=_("Năm cuối cùng đơn vị được chấm chỉ tiêu (sáp nhập, giải thể); bắt buộc khi đơn vị ngừng hoạt động."),
     )
 
+    first_month = models.PositiveSmallIntegerField(
+        _("từ tháng"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("Tháng đơn vị bắt đầu hoạt động trong năm bắt đầu (để trống: cả năm)."),
+    )
+    last_month = models.PositiveSmallIntegerField(
+        _("đến tháng"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("Tháng cuối cùng đơn vị hoạt động trong năm kết thúc (sáp nhập, giải thể giữa năm; để trống: cả năm)."),
+    )
+
     objects = UnitQuerySet.as_manager()
 
     class Meta:
@@ -90,6 +99,13 @@ class Unit(models.Model):
             )
         if self.first_year and self.last_year and self.last_year < self.first_year:
             errors["last_year"] = _("Năm kết thúc không được trước năm bắt đầu hoạt động.")
+        if self.first_month and not self.first_year:
+            errors["first_month"] = _("Ghi tháng bắt đầu thì phải ghi năm bắt đầu hoạt động.")
+        if self.last_month and not self.last_year:
+            errors["last_month"] = _("Ghi tháng kết thúc thì phải ghi năm cuối cùng hoạt động.")
+        if (self.first_year and self.first_year == self.last_year and self.first_month and self.last_month
+                and self.last_month < self.first_month):
+            errors["last_month"] = _("Tháng kết thúc không được trước tháng bắt đầu hoạt động.")
         if errors:
             raise ValidationError(errors)
 

@@ -40,3 +40,21 @@ def exists_in(*, first_year: int | None, last_year: int | None, is_active: bool,
     started = first_year is None or first_year <= year
     not_ended = (is_active and last_year is None) or (last_year is not None and last_year >= year)
     return started and not_ended
+
+
+def exists_in_month(*, first_year: int | None, first_month: int | None, last_year: int | None,
+                    last_month: int | None, is_active: bool, year: int, month: int) -> bool:
+    """Whether a unit existed in that month: within its years, from its first month of its first
+    year to its last month of its last year (a unit merged on 1 July has last month 6)."""
+    if not exists_in(first_year=first_year, last_year=last_year, is_active=is_active, year=year):
+        return False
+    if first_year == year and first_month and month < first_month:
+        return False
+    if last_year == year and last_month and month > last_month:
+        return False
+    return True
+
+
+def unit_exists_in_month(unit, year: int, month: int) -> bool:
+    return exists_in_month(first_year=unit.first_year, first_month=unit.first_month, last_year=unit.last_year,
+                           last_month=unit.last_month, is_active=unit.is_active, year=year, month=month)
