@@ -10,6 +10,7 @@ from pathlib import Path
 import os
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -235,6 +236,28 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # a form's fields without its fil
 CSRF_FAILURE_VIEW = "units.views.csrf_failure"
 # Whether unit heads may enter their own unit's counts (off: they see their grid read-only).
 DVCTT_UNIT_HEADS_MAY_ENTER = env_bool("DVCTT_UNIT_HEADS_MAY_ENTER", False)
+
+# E-mail (reminders): one EMAIL_URL (smtp://user:password@host:587/?tls=True, smtps://…:465,
+# console:) or Django's usual EMAIL_* variables; without either, development prints mail to the
+# console and production sends through an SMTP server on localhost.
+_email_url = os.environ.get("EMAIL_URL", "").strip()
+if _email_url:
+    globals().update({key: value for key, value in dj_email_url.parse(_email_url).items() if value not in (None, "")})
+else:
+    EMAIL_BACKEND = os.environ.get(
+        "EMAIL_BACKEND",
+        "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+    )
+    EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+    EMAIL_PORT = env_int("EMAIL_PORT", 25)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Cổng theo dõi DVCTT <dvctt@localhost>")
+# The portal's address as people reach it, for the links in e-mails.
+DVCTT_PORTAL_URL = os.environ.get("DVCTT_PORTAL_URL", "http://127.0.0.1:8000").strip().rstrip("/")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 

@@ -35,7 +35,7 @@ from targets.services import (
 )
 from submissions.locks import period_label
 from submissions.models import LockException
-from units.access import get_unit_for_user, home_unit, lock_district, may_lock
+from units.access import get_unit_for_user, home_unit, lock_district, may_confirm, may_lock
 from units.models import Unit
 
 from . import selectors
@@ -44,6 +44,7 @@ from units.access import EXPORT_SCORING, VIEW_ALL_UNITS, district_for, sees_all_
 from .access import PermissionRequired
 from .filters import OverviewFilter
 from .forms import CompletenessForm, LockExceptionForm, YearLockForm
+from .reminders import pending_months, pending_sentence
 from .locks import lock_description, year_lock
 from .periods import PeriodForm, known_year, default_year, district_policies, period_from_query, period_of, with_defaults
 from .rows import procedure_columns, procedure_rows, ranking_rows, summary_rows
@@ -81,8 +82,21 @@ def unit_dashboard(request, unit_code):
         attrs={"class": "data-table data-table--wide", "aria-labelledby": "procedures-heading"},
     )
     tables.RequestConfig(request, paginate=False).configure(table)
-    context.update(dashboard=dashboard, table=table, query=period_query(period))
+    context.update(dashboard=dashboard, table=table, query=period_query(period), pending=_pending_for(request.user, unit))
     return render(request, "reports/unit_dashboard.html", context)
+
+
+def _pending_for(user, unit) -> dict | None:
+    """For whoever can act on it (the unit's head, staff who enter for it): the unit's months due
+    and not confirmed, and the grid of the oldest."""
+    if not may_confirm(user, unit):
+        return None
+    pending = pending_months([unit], today=timezone.localdate()).get(unit.pk)
+    if not pending:
+        return None
+    first = pending[0]
+    return {"sentence": pending_sentence(pending),
+            "url": reverse("submissions:entry_grid", args=[unit.code, first.year, first.month])}
 
 
 def dashboard_url(code: str, query: str = "") -> str | None:

@@ -16,9 +16,12 @@ constants below are the only place, with units.roles, which gives them to the ro
 | may they download the year-end scoring documents? | `may_export_scoring(user)` |
 | which district's figures do they read? | `district_for(user)` |
 | which unit do they head? | `home_unit(user)` |
+| who is answerable for a unit's months, and who watches a district? | `unit_heads_of(units)`, `enterers_of(districts)`, `lockers_of(districts)` |
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -156,3 +159,44 @@ def get_unit_for_user(user, code: str, *, for_edit: bool = False) -> tuple[Unit,
 def home_unit(user) -> Unit | None:
     person = getattr(user, "person", None)
     return person.unit if person is not None and person.unit_id else None
+
+
+# Who is reminded: the people answerable for a unit's months, and Home Affairs ---------------------
+
+
+def _holding(perm: str):
+    """Active people (not superusers) who hold a permission through a group or directly."""
+    app_label, codename = perm.split(".", 1)
+    through_group = Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
+    direct = Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
+    return get_user_model().objects.filter(through_group | direct, is_active=True, is_superuser=False)
+
+
+def unit_heads_of(units) -> dict[int, list]:
+    """{unit id: the heads of that unit}, one query."""
+    unit_ids = [unit.pk for unit in units]
+    heads = _holding(VIEW_COUNTS).filter(person__unit_id__in=unit_ids).exclude(pk__in=_holding(VIEW_ALL_UNITS))
+    found: dict[int, list] = {}
+    for user in heads.select_related("person").distinct().order_by("username"):
+        found.setdefault(user.person.unit_id, []).append(user)
+    return found
+
+
+def _district_people(perms: tuple[str, ...], district_ids) -> dict[int, list]:
+    people = _holding(perms[0])
+    for perm in perms[1:]:
+        people = people.filter(pk__in=_holding(perm))
+    found: dict[int, list] = {}
+    for user in people.filter(person__district_id__in=set(district_ids)).select_related("person").distinct().order_by("username"):
+        found.setdefault(user.person.district_id, []).append(user)
+    return found
+
+
+def enterers_of(district_ids) -> dict[int, list]:
+    """{district id: the district staff who enter its units' counts}, one query."""
+    return _district_people((ENTER_COUNTS, VIEW_ALL_UNITS), district_ids)
+
+
+def lockers_of(district_ids) -> dict[int, list]:
+    """{district id: Home Affairs of that district}, one query."""
+    return _district_people((LOCK_COUNTS,), district_ids)

@@ -69,3 +69,26 @@ def test_a_report_runs_a_fixed_number_of_queries(page, size, client, django_asse
 
 def test_workbooks_are_written_in_write_only_mode():
     assert new_workbook("x").write_only
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_a_unit_heads_dashboard_with_what_is_due_runs_a_fixed_number_of_queries(size, client, django_assert_num_queries):
+    from datetime import date
+
+    from django.utils import timezone
+
+    from factories import person_in
+    from targets.models import TargetPolicy
+    from units.roles import Role
+
+    district, units = make_district(f"H{size}", size, departments=3)
+    today = timezone.localdate()
+    TargetPolicy.objects.create(district=district, year=today.year, document_number="1/KH",
+                                document_date=date(today.year, 1, 2), title="Năm nay")
+    client.force_login(person_in(district, f"head_{size}", Role.UNIT_HEAD, unit=units[0]))
+    # the dashboard (21) and, for the head who can act on it (their person: 1), the unit's months
+    # due and not confirmed: this year's and last year's targets (1), the locks (1) and their
+    # exceptions (1), the cycle of each year with targets (5)
+    with django_assert_num_queries(30):
+        response = client.get(reverse("reports:unit_dashboard", args=[units[0].code]) + "?year=2020&through=9")
+    assert response.status_code == 200

@@ -1,0 +1,15 @@
+from django.contrib import admin
+
+from units.admin import ReadOnly
+
+from .models import ReminderLog
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(ReadOnly, admin.ModelAdmin):
+    """The reminders sent (`send_reminders`): to whom, about which unit and months, on which day."""
+
+    list_display = ["sent_at", "kind", "email", "unit", "months"]
+    list_filter = ["kind", "sent_on", "district"]
+    search_fields = ["email", "unit__code", "unit__name"]
+    list_select_related = ["unit"]
