@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from submissions.models import DossierCount, LockException
+from submissions.models import DossierCount, LockException, MonthComment
 from targets.arithmetic import Measure, Status, count_threshold_by
 from dvctt_portal.figures import format_number
 from targets.breakdowns import ProcedureLine, monthly_series, procedure_breakdown
@@ -290,4 +290,13 @@ def scoring_notes(completeness: Completeness, record=None) -> list[str]:
         notes.append(_("Kết quả chính thức khi khóa, SHA-256: %(hash)s") % {"hash": record.sha256})
         if record.reason:
             notes.append(_("Khóa khi số liệu chưa sẵn sàng, lý do: %(reason)s") % {"reason": record.reason})
+    return notes
+
+
+def month_notes(units, year: int, through: int) -> dict[int, list]:
+    """{unit id: its notes on months 1–through}, oldest first (one query)."""
+    notes: dict[int, list] = {}
+    for comment in MonthComment.objects.filter(unit__in=[unit.pk for unit in units], year=year, month__lte=through) \
+            .select_related("author").order_by("month", "created_at"):
+        notes.setdefault(comment.unit_id, []).append(comment)
     return notes

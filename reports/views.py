@@ -335,6 +335,10 @@ class CompletenessView(CompletenessMixin):
 
     def get(self, request, year):
         context, status = self.completeness(request, year)
+        if status == 200:
+            completeness = context["completeness"]
+            notes = selectors.month_notes([entry.unit for entry in completeness.units], year, context["through"])
+            context["rows"] = [(entry, notes.get(entry.unit.pk, [])) for entry in completeness.units]
         return render(request, "reports/completeness.html", context, status=status)
 
 

@@ -10,7 +10,7 @@ from units.models import Unit
 
 from .forms import DossierCountAdminForm
 from .catalog import GuardsLockedFigures, procedure_change_error, unit_change_error
-from .models import CountLock, DossierCount, EmptyMonth, LockException, MonthReport, Procedure
+from .models import CountLock, DossierCount, EmptyMonth, LockException, MonthComment, MonthReport, Procedure
 from . import services
 from .services import CountsRefused, check_empty_month, record_empty_month, remove_empty_month
 
@@ -200,3 +200,13 @@ class LockExceptionAdmin(ReadOnly, SimpleHistoryAdmin):
     list_display = ["unit", "year", "month", "reason", "expires_on", "granted_by", "granted_at", "revoked_at", "closed_at"]
     list_filter = ["year", "month", "unit__district"]
     list_select_related = ["unit", "granted_by"]
+
+
+@admin.register(MonthComment)
+class MonthCommentAdmin(ReadOnly, SimpleHistoryAdmin):
+    """Notes on unit-months, read here with their history; written from the grid's panel."""
+
+    list_display = ["unit", "year", "month", "text", "author", "created_at"]
+    list_filter = ["year", "month", "unit__district"]
+    list_select_related = ["unit", "author"]
+    search_fields = ["unit__code", "unit__name", "text"]

@@ -392,3 +392,29 @@ class LockException(models.Model):
         if self.revoked_at is not None:
             return self.revoked_at
         return timezone.make_aware(datetime.combine(self.expires_on + timedelta(days=1), time.min))
+
+
+class MonthComment(models.Model):
+    """A note on a unit-month ("Tháng 6 bộ phận một cửa tạm dừng do sáp nhập"): shown on the grid,
+    the completeness page and the month's history. Written only by submissions.services."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="month_comments", verbose_name=_("đơn vị"))
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(rules.FIRST_YEAR), MaxValueValidator(rules.LAST_YEAR)])
+    month = models.PositiveSmallIntegerField(_("tháng"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    text = models.CharField(_("ghi chú"), max_length=1000)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+", verbose_name=_("người ghi"))
+    created_at = models.DateTimeField(_("ghi lúc"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "month", "created_at"]
+        verbose_name = _("ghi chú tháng")
+        verbose_name_plural = _("ghi chú tháng")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="month_comment_1_to_12"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit.code} · {self.month:02d}/{self.year}: {self.text[:40]}"

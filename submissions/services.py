@@ -24,7 +24,8 @@ from .locks import (
 )
 from . import rules
 from .models import (
-    ChangeReason, CountLock, DossierCount, EmptyMonth, LockException, MonthReport, MonthTransition, Procedure, pair_error,
+    ChangeReason, CountLock, DossierCount, EmptyMonth, LockException, MonthComment, MonthReport, MonthTransition, Procedure,
+    pair_error,
 )
 from .versions import MonthKey, last_change, month_version, month_versions, values_as_of
 
@@ -584,6 +585,38 @@ def unapprove_month(*, unit: Unit, year: int, month: int, user, reason: str) -> 
     _recorded_as(report, user=user, reason=MonthTransition.UNAPPROVE)
     report.save()
     return report
+
+
+# Comments on a unit-month -------------------------------------------------------------------------
+
+MAX_COMMENT_LENGTH = 1000
+
+
+@transaction.atomic
+def add_comment(*, unit: Unit, year: int, month: int, text: str, user) -> MonthComment:
+    """A note on a unit-month, by whoever works on it; a lock does not stop a note (it changes no figure)."""
+    text = (text or "").strip()
+    if not text:
+        raise InvalidCounts(_("Hãy viết nội dung ghi chú."))
+    if len(text) > MAX_COMMENT_LENGTH:
+        raise InvalidCounts(_("Ghi chú dài quá %(max)s ký tự.") % {"max": MAX_COMMENT_LENGTH})
+    if not (rules.is_valid_year(year) and rules.is_valid_month(month)):
+        raise InvalidCounts(_("Năm hoặc tháng không hợp lệ."))
+    comment = MonthComment(unit=unit, year=year, month=month, text=text,
+                           author=user if getattr(user, "pk", None) else None, created_at=timezone.now())
+    comment.full_clean()
+    _recorded_as(comment, user=user, reason="comment")
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def delete_comment(*, comment: MonthComment, user) -> None:
+    """Only its author takes a note back (the history keeps it)."""
+    if comment.author_id is None or comment.author_id != getattr(user, "pk", None):
+        raise CountsRefused(_("Chỉ người ghi mới xóa được ghi chú này."))
+    _recorded_as(comment, user=user, reason="comment")
+    comment.delete()
 
 
 # Lock exceptions: a locked month reopened for one unit, with a reason, until a date ---------------

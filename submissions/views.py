@@ -19,14 +19,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from units.access import (
-    confirms_on_behalf, get_unit_for_user, lock_district, may_approve, may_confirm, may_enter, may_enter_any, may_lock,
+    confirms_on_behalf, get_unit_for_user, lock_district, may_approve, may_comment, may_confirm, may_enter, may_enter_any,
+    may_lock,
 )
 from units.models import Unit
 
 from . import cycle, exporting, grid as grids, importing, rules, services
 from .forms import CountGridForm, LockForm, MonthActionForm, UploadForm
 from .locks import future_message, lock_message, period_label
-from .models import ChangeReason, MonthReport
+from .models import ChangeReason, MonthComment, MonthReport
 from .services import CountsRefused, StaleCounts, lock_period, merge_stale_grid, save_month, unlock_period
 
 IMPORT_SESSION_KEY = "entry_import"
@@ -151,6 +152,8 @@ def _cycle_panel(user, grid) -> dict:
         "place": place,
         "label": grids.CELL_LABELS[state],
         "report": report,
+        "comments": list(MonthComment.objects.filter(unit=unit, year=year, month=month).select_related("author")),
+        "may_comment": may_comment(user, unit),
         "may_declare_empty": grid.lock is None and rules.has_ended(year, month, today=timezone.localdate())
         and state in (rules.MonthState.MISSING, rules.MonthState.NOT_DUE)
         and not grid.saved_rows and bool(grid.rows) and may_enter(user, unit),
@@ -221,6 +224,39 @@ def month_action(request, unit_code: str, year: int, month: int, action: str):
     return render(request, "submissions/month_action.html", context, status=status)
 
 
+@login_required
+@require_POST
+def comment_add(request, unit_code: str, year: int, month: int):
+    """A note on the unit-month, from the grid's panel; back to the grid."""
+    _valid_month(year, month)
+    unit, _can_edit = get_unit_for_user(request.user, unit_code)
+    if not may_comment(request.user, unit):
+        raise PermissionDenied(_("Bạn không ghi chú được cho đơn vị này."))
+    try:
+        services.add_comment(unit=unit, year=year, month=month, text=request.POST.get("text", ""), user=request.user)
+    except CountsRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Đã lưu ghi chú."))
+    return redirect("submissions:entry_grid", unit_code=unit.code, year=year, month=month)
+
+
+@login_required
+@require_POST
+def comment_delete(request, pk: int):
+    """Take back one's own note; the month's history keeps it."""
+    comment = MonthComment.objects.select_related("unit").filter(pk=pk).first()
+    if comment is None:
+        raise Http404(_("Không có ghi chú này."))
+    unit, _can_edit = get_unit_for_user(request.user, comment.unit.code)
+    try:
+        services.delete_comment(comment=comment, user=request.user)
+    except CountsRefused as refused:
+        raise PermissionDenied(refused.message) from None
+    messages.success(request, _("Đã xóa ghi chú."))
+    return redirect("submissions:entry_grid", unit_code=unit.code, year=comment.year, month=comment.month)
+
+
 def _run_month_action(action: str, *, unit, year: int, month: int, user, reason: str) -> None:
     if action == "empty":
         services.record_empty_month(unit=unit, year=year, month=month, user=user, reason=ChangeReason.GRID)
@@ -275,7 +311,9 @@ def entry_history(request, unit_code: str, year: int, month: int):
     for record in records:
         record.how = reasons.get(record.history_change_reason or "", _("Khác"))
         record.action = grids.history_action_label(record)
-    context = {"unit": unit, "year": year, "month": month, "records": records, "truncated": truncated}
+    notes = list(MonthComment.history.filter(unit_id=unit.pk, year=year, month=month)
+                 .select_related("history_user").order_by("-history_id")[:200])
+    context = {"unit": unit, "year": year, "month": month, "records": records, "truncated": truncated, "notes": notes}
     return render(request, "submissions/entry_history.html", context)
 
 

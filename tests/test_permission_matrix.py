@@ -69,6 +69,11 @@ MATRIX = {
         {**A_MONTH, "action": "confirm"}, "",
         everyone(LOGIN, head_a=200, head_b=404, head_dept=404, staff=200, home_affairs=403, admin=200),
         everyone(LOGIN, head_a=409, head_b=404, head_dept=404, staff=409, home_affairs=403, admin=409)),
+    # A note on a unit-month: by whoever works on it (an empty note is refused with a message: 302 back).
+    "submissions:comment_add": (
+        A_MONTH, "", everyone(LOGIN, rest=405),
+        everyone(LOGIN, head_a=302, head_b=404, head_dept=404, staff=302, home_affairs=302, admin=302)),
+    "submissions:comment_delete": ({"pk": 1}, "", everyone(LOGIN, rest=405), everyone(LOGIN, rest=404)),
     "reports:completeness": ({"year": 2020}, "?through=9", everyone(LOGIN, rest=200), None),
     "reports:completeness_xlsx": ({"year": 2020}, "?through=9", everyone(LOGIN, rest=200), None),
     # Locking a year that is not ready without a reason is refused (400, nothing locked).

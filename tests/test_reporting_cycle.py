@@ -700,3 +700,42 @@ def test_a_unit_cannot_end_before_it_starts_within_one_year(reference):
     unit.first_month, unit.last_month, unit.is_active = 7, 6, False
     with pytest.raises(ValidationError, match="Tháng kết thúc"):
         unit.full_clean()
+
+
+# Notes on a unit-month (issue 15, point 4) ----------------------------------------------------------
+
+
+def test_a_note_on_a_month_shows_on_the_grid_the_completeness_page_and_in_the_history(client_for, head_of_commune_a, staff, commune_a):
+    from submissions.models import MonthComment
+
+    head = client_for(head_of_commune_a)
+    response = head.post(reverse("submissions:comment_add", args=[commune_a.code, 2020, 6]),
+                         {"text": "Tháng 6 bộ phận một cửa tạm dừng do sáp nhập"})
+    assert response.status_code == 302
+    comment = MonthComment.objects.get()
+    assert comment.author == head_of_commune_a
+    assert "Tháng 6 bộ phận một cửa tạm dừng do sáp nhập" in head.get(grid_url(commune_a, 2020, 6)).content.decode()
+    page = head.get(reverse("reports:completeness", args=[2020]), {"through": 12}).content.decode()
+    assert "T6: Tháng 6 bộ phận một cửa tạm dừng do sáp nhập" in page
+    other = client_for(staff)
+    assert other.post(reverse("submissions:comment_delete", args=[comment.pk])).status_code == 403  # not theirs
+    head = client_for(head_of_commune_a)
+    assert head.post(reverse("submissions:comment_delete", args=[comment.pk])).status_code == 302
+    history = head.get(reverse("submissions:entry_history", args=[commune_a.code, 2020, 6])).content.decode()
+    assert "xóa ghi chú" in history and "Tháng 6 bộ phận một cửa tạm dừng do sáp nhập" in history
+
+
+def test_an_empty_or_too_long_note_is_refused_and_nothing_saved(client_for, staff, commune_a):
+    from submissions.models import MonthComment
+
+    client = client_for(staff)
+    url = reverse("submissions:comment_add", args=[commune_a.code, 2020, 6])
+    assert "Hãy viết nội dung ghi chú." in client.post(url, {"text": "   "}, follow=True).content.decode()
+    assert "Ghi chú dài quá 1000 ký tự." in client.post(url, {"text": "x" * 1001}, follow=True).content.decode()
+    assert not MonthComment.objects.exists()
+
+
+def test_only_people_working_on_the_unit_write_notes(client_for, head_of_commune_b, commune_a):
+    response = client_for(head_of_commune_b).post(reverse("submissions:comment_add", args=[commune_a.code, 2020, 6]),
+                                                  {"text": "x"})
+    assert response.status_code == 404

@@ -12,6 +12,7 @@ constants below are the only place, with units.roles, which gives them to the ro
 | may they lock and unlock months, and of which district? | `may_lock(user)`, `lock_district(user)` |
 | may they confirm a unit's month, and is it on the unit's behalf? | `may_confirm(user, unit)`, `confirms_on_behalf(user, unit)` |
 | may they approve (and unapprove) a unit's month? | `may_approve(user, unit)` |
+| may they write a note on a unit's month? | `may_comment(user, unit)` |
 | do they read every unit of their district? | `sees_all_units(user)` |
 | may they download the year-end scoring documents? | `may_export_scoring(user)` |
 | which district's figures do they read? | `district_for(user)` |
@@ -100,6 +101,12 @@ def may_confirm(user, unit: Unit) -> bool:
     if person is not None and person.unit_id == unit.pk and user.has_perm(VIEW_COUNTS):
         return True
     return may_enter(user, unit)
+
+
+def may_comment(user, unit: Unit) -> bool:
+    """Whoever works on a unit's months writes notes on them: its head, the staff who enter for
+    it, Home Affairs of its district."""
+    return may_confirm(user, unit) or may_approve(user, unit)
 
 
 def may_approve(user, unit: Unit) -> bool:

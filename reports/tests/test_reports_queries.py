@@ -41,8 +41,8 @@ BUDGETS = {
     # + the district (1), policies (1), rules (1), units (1), sums (1), what they report on (1),
     #   completeness (6); no navigation
     "api": (lambda units: reverse("reports:api_progress") + "?year=2020&through=9", 17),
-    # + the district (1), completeness (6)
-    "completeness page": (lambda units: reverse("reports:completeness", args=[2020]) + "?through=9", 14),
+    # + the district (1), completeness (6), the notes on the months (1)
+    "completeness page": (lambda units: reverse("reports:completeness", args=[2020]) + "?through=9", 15),
     # the same without the navigation
     "completeness workbook": (lambda units: reverse("reports:completeness_xlsx", args=[2020]) + "?through=9", 12),
     # + the district (1), the policy (1), the gaps: completeness (6), rules (1), units (1), sums (1),
