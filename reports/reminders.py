@@ -146,18 +146,21 @@ def unit_reminders(*, today: date) -> list[Reminder]:
 
 
 def digests(*, today: date) -> list[Reminder]:
-    """On Mondays, to Home Affairs of each district: its completeness through the last month due,
-    and the units behind."""
+    """On Mondays, to Home Affairs of each district with targets that year: its completeness through
+    the last month due, and the units behind."""
     if today.weekday() != 0:
         return []
     districts = list(District.objects.order_by("code"))
     lockers = lockers_of({district.pk for district in districts})
+    with_targets = set(TargetPolicy.objects.filter(year__in=(today.year - 1, today.year)).values_list("district_id", "year"))
     reminders = []
     for district in districts:
         if not lockers.get(district.pk):
             continue
         through = last_due_month(district, today.year, today=today)
         year = today.year if through else today.year - 1
+        if (district.pk, year) not in with_targets:
+            continue  # no targets that year: nothing owed, nothing to report on
         completeness = compute_completeness(district, year, through or 12, today=today)
         behind = completeness.behind
         rate = "—" if completeness.rate is None else f"{completeness.rate:.2f} %".replace(".", ",")

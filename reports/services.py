@@ -49,7 +49,9 @@ def send_reminders(reminders: list[Reminder], *, today: date, connection=None) -
                              connection=connection).send()
         except IntegrityError:
             result.already.append(reminder)
-        except OSError as error:  # smtplib's errors are OSErrors: nothing logged, tried again tomorrow
+        except (OSError, ValueError, UnicodeError) as error:
+            # smtplib's errors are OSErrors; a header the mail library refuses is a ValueError. Nothing
+            # is logged (the transaction is rolled back), the others still go, this one goes next run.
             result.failed.append((reminder, str(error)))
         else:
             result.sent.append(reminder)

@@ -598,6 +598,8 @@ def add_comment(*, unit: Unit, year: int, month: int, text: str, user) -> MonthC
     text = (text or "").strip()
     if not text:
         raise InvalidCounts(_("Hãy viết nội dung ghi chú."))
+    if "\x00" in text:
+        raise InvalidCounts(_("Ghi chú có ký tự không hợp lệ."))
     if len(text) > MAX_COMMENT_LENGTH:
         raise InvalidCounts(_("Ghi chú dài quá %(max)s ký tự.") % {"max": MAX_COMMENT_LENGTH})
     if not (rules.is_valid_year(year) and rules.is_valid_month(month)):

@@ -739,3 +739,11 @@ def test_only_people_working_on_the_unit_write_notes(client_for, head_of_commune
     response = client_for(head_of_commune_b).post(reverse("submissions:comment_add", args=[commune_a.code, 2020, 6]),
                                                   {"text": "x"})
     assert response.status_code == 404
+
+
+def test_a_note_with_a_nul_byte_is_refused_not_an_error(client_for, staff, commune_a):
+    from submissions.models import MonthComment
+
+    response = client_for(staff).post(reverse("submissions:comment_add", args=[commune_a.code, 2020, 6]),
+                                      {"text": "x\x00y"}, follow=True)
+    assert "Ghi chú có ký tự không hợp lệ." in response.content.decode() and not MonthComment.objects.exists()

@@ -155,3 +155,19 @@ class RefusingBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("connection refused")
+
+
+def test_no_digest_for_a_year_without_targets(demo):
+    assert digests(today=date(2025, 1, 6)) == []  # a Monday; 2024 has no targets in the demo
+
+
+def test_a_refused_header_is_reported_and_the_other_reminders_still_go(demo, settings):
+    from django.contrib.auth.models import User
+
+    User.objects.filter(username="demo.canbo").update(email="canbo@example.gov.vn")
+    Unit.objects.filter(code="18229").update(name="Thị trấn\nĐức Thọ")  # a newline would end up in a header
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("send_reminders", "--today", A_SATURDAY, stdout=io.StringIO(), stderr=err)
+    assert "Không gửi được cho canbo@example.gov.vn" in err.getvalue()
+    assert len(mail.outbox) == 25 and ReminderLog.objects.count() == 25  # every other unit's reminder went
