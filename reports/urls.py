@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/year-end/<int:year>/unlock/", views.YearEndUnlockView.as_view(), name="year_end_unlock"),
     path("reports/completeness/<int:year>/", views.CompletenessView.as_view(), name="completeness"),
     path("reports/completeness/<int:year>/completeness.xlsx", views.CompletenessXlsxView.as_view(), name="completeness_xlsx"),
+    path("reports/quality/<int:year>/", views.QualityView.as_view(), name="quality"),
     path("reports/lock-exceptions/<int:year>/", views.LockExceptionsView.as_view(), name="lock_exceptions"),
     path("reports/lock-exceptions/revoke/<int:pk>/", views.LockExceptionRevokeView.as_view(), name="lock_exception_revoke"),
     path("api/progress", views.api_progress, name="api_progress"),

@@ -27,6 +27,7 @@ from django.contrib import messages
 from submissions.services import CountsRefused
 from submissions import rules
 from targets.completeness import compute_completeness, district_units, last_due_month
+from targets.quality import quality_items
 from targets.documents import progress_document
 from targets.models import TargetPolicy
 from targets.progress import compute_progress
@@ -359,6 +360,21 @@ def locking_district(user, refusal: str):
     if district is None:
         raise PermissionDenied(_("Tài khoản chưa gắn với huyện nào."))
     return district
+
+
+class QualityView(LoginRequiredMixin, View):
+    """The unusual values of a year, to look at before the year-end lock (district staff, Home Affairs)."""
+
+    def get(self, request, year):
+        if not sees_all_units(request.user):
+            raise PermissionDenied(_("Chỉ cán bộ huyện và Cơ quan Tổ chức - Nội vụ xem được trang này."))
+        if not rules.is_valid_year(year):
+            raise Http404(_("Không có năm này."))
+        district = district_for(request.user)
+        if district is None:
+            raise Http404(_("Tài khoản của bạn chưa gắn với huyện hay đơn vị nào."))
+        items = quality_items(district, year, unit_ids=Unit.objects.visible_to(request.user).values("pk"))
+        return render(request, "reports/quality.html", {"year": year, "district": district, "items": items})
 
 
 class YearLockMixin(View):

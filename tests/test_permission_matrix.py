@@ -75,6 +75,7 @@ MATRIX = {
         everyone(LOGIN, head_a=302, head_b=404, head_dept=404, staff=302, home_affairs=302, admin=302)),
     "submissions:comment_delete": ({"pk": 1}, "", everyone(LOGIN, rest=405), everyone(LOGIN, rest=404)),
     "reports:completeness": ({"year": 2020}, "?through=9", everyone(LOGIN, rest=200), None),
+    "reports:quality": ({"year": 2020}, "", everyone(LOGIN, rest=403, staff=200, home_affairs=200, admin=200), None),
     "reports:completeness_xlsx": ({"year": 2020}, "?through=9", everyone(LOGIN, rest=200), None),
     # Locking a year that is not ready without a reason is refused (400, nothing locked).
     "reports:year_end_lock": (
