@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from dvctt_portal.figures import rate_percent
 from units.models import Unit
 
-from . import rules
+from . import plausibility, rules
 from .cycle import year_cycle
 from .locks import LockIndex, is_future, lock_for_unit
 from .models import Authority, CountLock, DossierCount, Procedure
@@ -39,6 +39,7 @@ class GridRow:
     saved_online: int | None = None
     previous_total: int | None = None
     previous_online: int | None = None
+    unusual: list = field(default_factory=list)  # plausibility.Unusual of the saved values: to look at again
 
     @property
     def total_name(self) -> str:
@@ -183,6 +184,7 @@ def build_grid(unit: Unit, year: int, month: int) -> Grid:
                 sections[key].before_total = values["total"] or 0
                 sections[key].before_online = values["online"] or 0
 
+    _mark_unusual(unit, year, month, rows)
     return Grid(
         unit=unit,
         year=year,
@@ -192,6 +194,26 @@ def build_grid(unit: Unit, year: int, month: int) -> Grid:
         lock=lock_for_unit(unit, year, month),
         last_change=last_change(unit.pk, year, month),
     )
+
+
+def _mark_unusual(unit: Unit, year: int, month: int, rows: dict) -> None:
+    """Mark the saved values far above the unit's own history for their procedure
+    (submissions.plausibility), from last January on: one query."""
+    saved = [row for row in rows.values() if row.is_saved]
+    history: dict[int, list[tuple[int, int]]] = {}
+    for procedure_id, total, online in (  # asked even for an empty month: the page's queries never vary
+        DossierCount.objects.filter(unit=unit, procedure_id__in=[row.procedure.pk for row in rows.values()])
+        .filter(Q(year=year - 1) | Q(year=year, month__lt=month))
+        .order_by("year", "month").values_list("procedure_id", "total", "online")
+    ):
+        history.setdefault(procedure_id, []).append((total, online))
+    for row in saved:
+        before = history.get(row.procedure.pk, [])
+        for name, value, past in (("total", row.saved_total, [t for t, _o in before]),
+                                  ("online", row.saved_online, [o for _t, o in before])):
+            found = plausibility.unusual(name, value or 0, past)
+            if found is not None:
+                row.unusual.append(found)
 
 
 CELL_LABELS = {

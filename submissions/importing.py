@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _, ngettext
 from units.access import may_enter
 from units.models import Unit
 
-from . import import_reading, rules
+from . import import_reading, plausibility, rules
 from .import_cells import ParsedRow, RowError, parse_row
 from .import_reading import COLUMNS, REQUIRED_COLUMNS, SHEET_NAME, RawRow  # noqa: F401 (the file's format)
 from .locks import LockIndex, future_message, is_future, lock_message
@@ -66,6 +66,8 @@ class ImportPreview:
     # Unit-months whose rows are all zero, with nothing saved and not yet recorded: confirming the
     # file records them as entered without dossiers, as saving an empty grid does.
     empty_months: list[MonthKey] = field(default_factory=list)
+    # Changes far above the unit's own history for their procedure (plausibility): to look at again.
+    warnings: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -197,6 +199,8 @@ def preview_import(*, data: bytes, filename: str, user=None) -> ImportPreview:
     preview.errors = sorted(errors, key=lambda error: error.row or 0)
     if not preview.errors:
         _find_empty_months(preview, blank_rows, counted_months | {(u, y, m) for u, _p, y, m in found.saved})
+    if preview.changes:
+        preview.warnings = _unusual_changes(preview.changes)
     if preview.versions:
         preview.versions = month_versions(preview.versions)
     return preview
@@ -296,6 +300,30 @@ class _RowChecker:
             else:
                 self.first_row_of[key] = row.row
         return row_errors
+
+
+def _unusual_changes(changes: list[Change]) -> list[RowError]:
+    """The new values far above their unit's history for the procedure (from January of the year
+    before the earliest change): one query, soft warnings that never refuse a row."""
+    first_year = min(change.year for change in changes) - 1
+    history: dict[tuple[int, int], list[tuple[int, int, int, int]]] = {}
+    for unit_id, procedure_id, year, month, total, online in (
+        DossierCount.objects.filter(unit_id__in={c.unit.pk for c in changes}, procedure_id__in={c.procedure.pk for c in changes},
+                                    year__gte=first_year)
+        .order_by("year", "month").values_list("unit_id", "procedure_id", "year", "month", "total", "online")
+    ):
+        history.setdefault((unit_id, procedure_id), []).append((year, month, total, online))
+    warnings = []
+    for change in changes:
+        before = [row for row in history.get((change.unit.pk, change.procedure.pk), [])
+                  if (row[0], row[1]) < (change.year, change.month)]
+        for name, value, past in (("total", change.new_total, [row[2] for row in before]),
+                                  ("online", change.new_online, [row[3] for row in before])):
+            found = plausibility.unusual(name, value, past)
+            if found is not None:
+                warnings.append(RowError(change.row, f"{change.unit.name} · {change.procedure.code} · "
+                                                     f"T{change.month}/{change.year}: {found.reason}"))
+    return warnings
 
 
 def _find_empty_months(

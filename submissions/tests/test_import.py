@@ -425,8 +425,8 @@ def test_the_import_preview_counts_queries_not_rows(commune_a, department, djang
     rows = [row(commune_a, p, 3, 1) for p in Procedure.objects.for_entry(commune_a, 2020)]
     rows += [row(department, p, 3, 1) for p in Procedure.objects.for_entry(department, 2020)]
     content = xlsx_bytes(rows)
-    # units, procedures, saved counts, approvals, locks, lock exceptions, versions
-    with django_assert_max_num_queries(7):
+    # units, procedures, saved counts, approvals, locks, lock exceptions, versions, history for unusual values
+    with django_assert_max_num_queries(8):
         result = preview_import(data=content, filename="x.xlsx")
     assert result.ok and len(result.changes) == 129
 

@@ -58,3 +58,28 @@ def test_the_demo_has_few_flagged_values():
     flagged = len(json.loads(out.getvalue())["items"])
     values = 2 * DossierCount.objects.filter(year=2020).count()
     assert flagged / values <= 0.01  # README: 2 of 5,362 values on the demo
+
+
+@pytest.mark.django_db
+def test_the_grid_flags_a_saved_thousand_on_its_row(client_for, staff, commune_a):
+    from submissions.tests.helpers import grid_url
+
+    procedure = commune_procedures(1)[0]
+    for month, total in ((6, 3), (7, 2), (8, 4), (9, 1000)):
+        DossierCount.objects.create(unit=commune_a, procedure=procedure, year=2020, month=month, total=total, online=0)
+    html = client_for(staff).get(grid_url(commune_a, 2020, 9)).content.decode()
+    assert "Bất thường: tháng trước 4, nay 1000 — kiểm tra lại" in html
+    assert "Bất thường" not in client_for(staff).get(grid_url(commune_a, 2020, 8)).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_import_preview_warns_of_a_thousand_and_still_lets_it_be_confirmed(client_for, staff, commune_a):
+    from submissions.tests.test_import import row, upload, xlsx_bytes
+
+    procedure = commune_procedures(1)[0]
+    for month, total in ((6, 3), (7, 2), (8, 4)):
+        DossierCount.objects.create(unit=commune_a, procedure=procedure, year=2020, month=month, total=total, online=0)
+    response = upload(client_for(staff), xlsx_bytes([row(commune_a, procedure, 1000, 0)]))
+    html = response.content.decode()
+    assert "1 số bất thường" in html and "Dòng 2" in html and "Bất thường: tháng trước 4, nay 1000 — kiểm tra lại" in html
+    assert response.context["preview"].ok  # a warning, never an error
