@@ -460,7 +460,7 @@ def completeness_workbook(completeness, *, produced_on: date | None = None) -> b
             ws.append([text_cell(ws, unit.unit.code), text_cell(ws, unit.unit.name), None, None, None, None, None,
                        text_cell(ws, _("không áp dụng"), TEXT), None])
             continue
-        share = None if unit.months_expected == 0 else unit.months_reported / unit.months_expected
+        share = None if unit.rate is None else float(unit.rate / 100)  # the engine's rate, as a fraction for 0.0%
         ws.append([
             text_cell(ws, unit.unit.code, TEXT), text_cell(ws, unit.unit.name, TEXT),
             number_cell(ws, unit.months_expected, number_format=COUNT_FORMAT),

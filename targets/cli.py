@@ -4,6 +4,7 @@ turning them into a policy, with a clear message and exit status 2 when they do 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from submissions import rules
 from units.models import District
 
 from .models import TargetPolicy
@@ -15,6 +16,22 @@ def add_period_arguments(parser) -> None:
     parser.add_argument("--year", type=int, required=True, help=_("Năm của chính sách chỉ tiêu."))
     parser.add_argument("--through", type=int, default=12, help=_("Tính đến hết tháng (1–12); mặc định 12."))
     parser.add_argument("--district", help=_("Mã huyện (bắt buộc nếu nhiều huyện có chỉ tiêu năm đó)."))
+
+
+def year_and_district(year: int, code: str | None) -> District:
+    """A command's --year and --district, checked: a message and exit status 2 when they do not fit."""
+    if not rules.is_valid_year(year):
+        raise CommandError(_("Năm phải từ %(first)s đến %(last)s.") % {"first": rules.FIRST_YEAR, "last": rules.LAST_YEAR},
+                           returncode=2)
+    if code:
+        district = District.objects.filter(code=code).first()
+        if district is None:
+            raise CommandError(_("Không có huyện mã %(code)s.") % {"code": code}, returncode=2)
+        return district
+    districts = list(District.objects.all()[:2])
+    if len(districts) != 1:
+        raise CommandError(_("Có nhiều huyện (hoặc chưa có huyện nào): hãy chỉ rõ --district MÃ."), returncode=2)
+    return districts[0]
 
 
 def checked_month(through: int) -> int:

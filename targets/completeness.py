@@ -53,6 +53,11 @@ class UnitCompleteness:
         return not self.months_missing
 
     @property
+    def rate(self) -> Decimal | None:
+        """Reported ÷ expected, a percentage with two decimals (None when nothing is expected)."""
+        return percent(self.months_reported, self.months_expected)
+
+    @property
     def missing_label(self) -> str:
         return month_range_label(self.months_missing)
 

@@ -18,7 +18,7 @@ from submissions import rules
 from submissions.cycle import year_cycle
 from submissions.models import CountLock, DossierCount, MonthReport, MonthTransition
 from submissions.services import (
-    CountsRefused, InvalidCounts, MonthApproved, approve_month, confirm_month, record_empty_month, unapprove_month,
+    CountsRefused, InvalidCounts, approve_month, confirm_month, record_empty_month, unapprove_month,
 )
 from targets.completeness import compute_completeness
 from targets.models import OfficialResult, TargetRule
@@ -538,17 +538,15 @@ def test_the_scoring_command_writes_the_locked_result_with_its_hash_and_reason(l
     assert any(result.sha256 in cell for cell in cells) and any("lý do: Hết hạn" in cell for cell in cells)
 
 
-def test_one_units_early_entry_never_moves_the_default_period(reference, commune_a):
-    from django.utils import timezone
-
+def test_one_units_early_entry_never_moves_the_default_period(reference, commune_a, monkeypatch):
     from reports.periods import default_through
     from targets.completeness import last_due_month
 
-    today = timezone.localdate()
+    today = date(2026, 6, 15)  # May is due (5 June has passed), June is not
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: today)
     district = reference["district"]
     due = last_due_month(district, today.year)
-    if due is None or due >= today.month:
-        pytest.skip("early in January nothing is due yet")
+    assert due == 5
     procedure = commune_procedures(1)[0]
     DossierCount.objects.create(unit=commune_a, procedure=procedure, year=today.year, month=due, total=1, online=1)
     assert default_through(district, today.year) == due
@@ -747,3 +745,11 @@ def test_a_note_with_a_nul_byte_is_refused_not_an_error(client_for, staff, commu
     response = client_for(staff).post(reverse("submissions:comment_add", args=[commune_a.code, 2020, 6]),
                                       {"text": "x\x00y"}, follow=True)
     assert "Ghi chú có ký tự không hợp lệ." in response.content.decode() and not MonthComment.objects.exists()
+
+
+@pytest.mark.parametrize("command", ["completeness", "data_quality"])
+@pytest.mark.parametrize("arguments", [("--year", "1999"), ("--year", "2020", "--district", "KHONG-CO")])
+def test_the_review_commands_refuse_a_bad_year_or_district_with_status_2(reference, command, arguments):
+    with pytest.raises(CommandError) as refused:
+        call_command(command, *arguments, stdout=io.StringIO())
+    assert refused.value.returncode == 2

@@ -1,16 +1,12 @@
 import csv
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from submissions import rules
 from submissions.rules import month_range_label
-from targets.cli import checked_month
+from targets.cli import checked_month, year_and_district
 from targets.completeness import compute_completeness, last_due_month
-from units.models import District
-
-from .lock import district_from
 
 CSV_COLUMNS = ["unit_code", "unit_name", "months_expected", "months_reported", "months_missing", "months_confirmed",
                "months_approved", "months_late"]
@@ -29,13 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
 
     def handle(self, *args, year, through=None, district=None, format="table", **options):
-        if not rules.is_valid_year(year):
-            raise CommandError(_("Năm phải từ %(first)s đến %(last)s.") % {"first": rules.FIRST_YEAR, "last": rules.LAST_YEAR},
-                               returncode=2)
-        try:
-            district_obj = district_from(district)
-        except CommandError as error:
-            raise CommandError(str(error), returncode=2) from None
+        district_obj = year_and_district(year, district)
         if through is None:
             through = last_due_month(district_obj, year) or 1
         checked_month(through)

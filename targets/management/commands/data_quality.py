@@ -1,12 +1,10 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from submissions import rules
+from targets.cli import year_and_district
 from targets.quality import quality_items
-
-from .lock import district_from
 
 
 class Command(BaseCommand):
@@ -21,13 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
     def handle(self, *args, year, district=None, format="table", **options):
-        if not rules.is_valid_year(year):
-            raise CommandError(_("Năm phải từ %(first)s đến %(last)s.") % {"first": rules.FIRST_YEAR, "last": rules.LAST_YEAR},
-                               returncode=2)
-        try:
-            district_obj = district_from(district)
-        except CommandError as error:
-            raise CommandError(str(error), returncode=2) from None
+        district_obj = year_and_district(year, district)
         items = quality_items(district_obj, year)
         if format == "json":
             self.stdout.write(json.dumps({"year": year, "items": [item.as_document() for item in items]},
