@@ -48,6 +48,10 @@ BUDGETS = {
     # + the district (1), the policy (1), the gaps: completeness (6), rules (1), units (1), sums (1),
     #   what they report on (1), the lock (1)
     "year-end lock page": (lambda units: reverse("reports:year_end_lock", args=[2020]), 20),
+    # a unit-month's confirmation step: + the unit (1), who may approve (1)
+    "approve page": (lambda units: reverse("submissions:month_action", args=[units[0].code, 2020, 9, "approve"]), 9),
+    # + the district (1), the policy (1), the year's lock (1), its official result (1)
+    "year-end unlock page": (lambda units: reverse("reports:year_end_unlock", args=[2020]), 11),
     # + the district (1), the year's counts and the twelve months before (1)
     "data-quality page": (lambda units: reverse("reports:quality", args=[2020]), 9),
     # + the district (1), its exceptions (1; their changes: 1 more when there are any), the form's units (1)
