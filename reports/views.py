@@ -374,7 +374,9 @@ class QualityView(LoginRequiredMixin, View):
         if district is None:
             raise Http404(_("Tài khoản của bạn chưa gắn với huyện hay đơn vị nào."))
         items = quality_items(district, year, unit_ids=Unit.objects.visible_to(request.user).values("pk"))
-        return render(request, "reports/quality.html", {"year": year, "district": district, "items": items})
+        return render(request, "reports/quality.html", {
+            "year": year, "district": district, "items": items,
+            "unconfirmed": sum(1 for item in items if not item.confirmed)})
 
 
 class YearLockMixin(View):

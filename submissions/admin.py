@@ -10,7 +10,7 @@ from units.models import Unit
 
 from .forms import DossierCountAdminForm
 from .catalog import GuardsLockedFigures, procedure_change_error, unit_change_error
-from .models import CountLock, DossierCount, EmptyMonth, LockException, MonthComment, MonthReport, Procedure
+from .models import CountLock, DossierCount, EmptyMonth, LockException, MonthComment, MonthReport, Procedure, UnusualCheck
 from . import services
 from .services import CountsRefused, check_empty_month, record_empty_month, remove_empty_month
 
@@ -94,7 +94,8 @@ class DossierCountAdmin(ServiceWrites, SimpleHistoryAdmin):
         return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        services.save_count(count=obj, version=form.cleaned_data.get("version"), user=request.user)
+        services.save_count(count=obj, version=form.cleaned_data.get("version"), user=request.user,
+                            confirm_unusual=form.cleaned_data.get("confirm_unusual", False))
 
     def delete_through_service(self, obj, *, user):
         services.delete_count(count=obj, user=user)
@@ -210,3 +211,13 @@ class MonthCommentAdmin(ReadOnly, SimpleHistoryAdmin):
     list_filter = ["year", "month", "unit__district"]
     list_select_related = ["unit", "author"]
     search_fields = ["unit__code", "unit__name", "text"]
+
+
+@admin.register(UnusualCheck)
+class UnusualCheckAdmin(ReadOnly, admin.ModelAdmin):
+    """Who confirmed which unusual value: kept by the services with the value, read here."""
+
+    list_display = ["unit", "year", "month", "procedure", "field", "value", "confirmed_by", "confirmed_at", "how"]
+    list_filter = ["year", "field", "how", "unit__district"]
+    search_fields = ["unit__code", "unit__name", "procedure__code"]
+    list_select_related = ["unit", "procedure", "confirmed_by"]

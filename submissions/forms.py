@@ -14,7 +14,7 @@ from .grid import GridRow
 from .models import DossierCount
 from . import rules
 from .rules import MAX_COUNT
-from .services import CountsRefused, check_count_change
+from .services import CountsRefused, UnusualNotConfirmed, check_count_change
 from .versions import month_version
 
 WHOLE_NUMBER = re.compile(r"[0-9]+")
@@ -58,6 +58,9 @@ class CountField(forms.Field):
         return number
 
 
+MONTH_CHECKED = "month_checked"
+
+
 class CountGridForm(forms.Form):
     """Total and online dossiers of every row of a unit-month, and the version that was shown."""
 
@@ -76,6 +79,10 @@ class CountGridForm(forms.Form):
             )
             self.fields[row.total_name].widget.attrs["data-total"] = True  # the grid's script finds its inputs so
             self.fields[row.online_name].widget.attrs["data-online"] = True
+            self.fields[row.checked_name] = forms.BooleanField(
+                required=False, label=_("Đã kiểm tra, số liệu thủ tục %(code)s đúng") % {"code": code}
+            )
+        self.fields[MONTH_CHECKED] = forms.BooleanField(required=False, label=gettext_lazy("Đã kiểm tra, số liệu cả tháng đúng"))
         self.fields["version"].error_messages["required"] = _(
             "Trang nhập liệu thiếu thông tin phiên bản — hãy tải lại trang."
         )
@@ -108,6 +115,14 @@ class CountGridForm(forms.Form):
             row.procedure: (self.cleaned_data.get(row.total_name) or 0, self.cleaned_data.get(row.online_name) or 0)
             for row in self.rows
         }
+
+    def confirmed(self) -> frozenset:
+        """The rows ticked "Đã kiểm tra, số liệu đúng" (procedure ids; None for the month as a whole),
+        for services.save_month."""
+        ticked = {row.procedure.pk for row in self.rows if self.cleaned_data.get(row.checked_name)}
+        if self.cleaned_data.get(MONTH_CHECKED):
+            ticked.add(None)
+        return frozenset(ticked)
 
     def row_errors(self, row: GridRow) -> list[str]:
         return [*self.errors.get(row.total_name, []), *self.errors.get(row.online_name, [])]
@@ -161,6 +176,10 @@ class DossierCountAdminForm(forms.ModelForm):
     lock's or the last change's message; the month's version travels with the page."""
 
     version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    confirm_unusual = forms.BooleanField(
+        label=gettext_lazy("Đã kiểm tra, số liệu đúng"), required=False,
+        help_text=gettext_lazy("Đánh dấu khi số liệu khác xa các tháng trước của đơn vị nhưng đúng."),
+    )
 
     class Meta:
         model = DossierCount
@@ -182,7 +201,10 @@ class DossierCountAdminForm(forms.ModelForm):
         try:
             # The admin validates and saves in one transaction: the units' rows stay held until the save.
             with transaction.atomic():
-                check_count_change(count=count, old=old, version=cleaned.get("version"))
+                check_count_change(count=count, old=old, version=cleaned.get("version"),
+                                   confirm_unusual=cleaned.get("confirm_unusual", False))
+        except UnusualNotConfirmed as refused:
+            raise ValidationError([refused.message, *(finding.reason for finding in refused.findings)]) from None
         except CountsRefused as refused:
             raise ValidationError(refused.message) from None
         return cleaned

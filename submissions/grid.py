@@ -7,7 +7,7 @@ units or procedures.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -16,11 +16,12 @@ from django.utils.translation import gettext_lazy
 from dvctt_portal.figures import rate_percent
 from units.models import Unit
 
-from . import plausibility, rules
+from . import rules
 from .cycle import year_cycle
 from .locks import LockIndex, is_future, lock_for_unit
 from .models import Authority, CountLock, DossierCount, Procedure
 from .rules import MonthState
+from .unusual import Flagged, flagged, saved_counts, saved_findings
 from .versions import LastChange, last_change, month_version
 
 
@@ -39,7 +40,18 @@ class GridRow:
     saved_online: int | None = None
     previous_total: int | None = None
     previous_online: int | None = None
-    unusual: list = field(default_factory=list)  # plausibility.Unusual of the saved values: to look at again
+    unusual: list[Flagged] = field(default_factory=list)  # the saved values' unusual ones, confirmed or not
+    pending: list = field(default_factory=list)  # plausibility.Finding of values typed, waiting for the tick
+
+    @property
+    def checked_name(self) -> str:
+        return f"p{self.procedure.pk}_checked"
+
+    @property
+    def asks_tick(self) -> bool:
+        """Whether the row shows "Đã kiểm tra, số liệu đúng": a typed value waits for it, or a saved
+        unusual value was never confirmed."""
+        return bool(self.pending) or any(not item.confirmed for item in self.unusual)
 
     @property
     def total_name(self) -> str:
@@ -117,6 +129,21 @@ class Grid:
     version: str
     lock: CountLock | None
     last_change: LastChange | None
+    month_unusual: list[Flagged] = field(default_factory=list)  # of the unit-month as a whole (plausibility)
+    month_pending: list = field(default_factory=list)
+
+    @property
+    def month_asks_tick(self) -> bool:
+        return bool(self.month_pending) or any(not item.confirmed for item in self.month_unusual)
+
+    def show_pending(self, findings) -> None:
+        """Attach the unusual values a refused save brought to their rows (and the month)."""
+        rows = {row.procedure.pk: row for row in self.rows}
+        for finding in findings:
+            if finding.procedure_id is None:
+                self.month_pending.append(finding)
+            elif finding.procedure_id in rows:
+                rows[finding.procedure_id].pending.append(finding)
 
     @cached_property
     def rows(self) -> list[GridRow]:
@@ -184,8 +211,7 @@ def build_grid(unit: Unit, year: int, month: int) -> Grid:
                 sections[key].before_total = values["total"] or 0
                 sections[key].before_online = values["online"] or 0
 
-    _mark_unusual(unit, year, month, rows)
-    return Grid(
+    grid = Grid(
         unit=unit,
         year=year,
         month=month,
@@ -194,26 +220,20 @@ def build_grid(unit: Unit, year: int, month: int) -> Grid:
         lock=lock_for_unit(unit, year, month),
         last_change=last_change(unit.pk, year, month),
     )
+    _mark_unusual(grid, rows)
+    return grid
 
 
-def _mark_unusual(unit: Unit, year: int, month: int, rows: dict) -> None:
-    """Mark the saved values far above the unit's own history for their procedure
-    (submissions.plausibility), from last January on: one query."""
-    saved = [row for row in rows.values() if row.is_saved]
-    history: dict[int, list[tuple[int, int]]] = {}
-    for procedure_id, total, online in (  # asked even for an empty month: the page's queries never vary
-        DossierCount.objects.filter(unit=unit, procedure_id__in=[row.procedure.pk for row in rows.values()])
-        .filter(Q(year=year - 1) | Q(year=year, month__lt=month))
-        .order_by("year", "month").values_list("procedure_id", "total", "online")
-    ):
-        history.setdefault(procedure_id, []).append((total, online))
-    for row in saved:
-        before = history.get(row.procedure.pk, [])
-        for name, value, past in (("total", row.saved_total, [t for t, _o in before]),
-                                  ("online", row.saved_online, [o for _t, o in before])):
-            found = plausibility.unusual(name, value or 0, past)
-            if found is not None:
-                row.unusual.append(found)
+def _mark_unusual(grid: Grid, rows: dict) -> None:
+    """Mark the saved values, and the month, that are unusual against the unit's own history
+    (submissions.unusual), with who confirmed them: two queries, asked even for an empty month
+    (the page's queries never vary)."""
+    counts = saved_counts([grid.unit.pk], grid.year, grid.year)
+    for item in flagged(saved_findings(counts, year=grid.year, months={grid.month})):
+        if item.finding.procedure_id is None:
+            grid.month_unusual.append(item)
+        elif item.finding.procedure_id in rows:
+            rows[item.finding.procedure_id].unusual.append(item)
 
 
 CELL_LABELS = {

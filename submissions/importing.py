@@ -21,13 +21,14 @@ from django.utils.translation import gettext as _, ngettext
 from units.access import may_enter
 from units.models import Unit
 
-from . import import_reading, plausibility, rules
+from . import import_reading, rules
 from .import_cells import ParsedRow, RowError, parse_row
 from .import_reading import COLUMNS, REQUIRED_COLUMNS, SHEET_NAME, RawRow  # noqa: F401 (the file's format)
 from .locks import LockIndex, future_message, is_future, lock_message
 from .models import DossierCount, EmptyMonth, MonthReport, Procedure, pair_error
 from .services import Change, Entry, InvalidCounts, apply_counts, approved_message
 from .spreadsheets import FileRefused, XlsxLimits
+from .unusual import checks_of, proposed_findings
 from .versions import MonthKey, month_versions
 
 MAX_ROWS = 20_000
@@ -200,7 +201,7 @@ def preview_import(*, data: bytes, filename: str, user=None) -> ImportPreview:
     if not preview.errors:
         _find_empty_months(preview, blank_rows, counted_months | {(u, y, m) for u, _p, y, m in found.saved})
     if preview.changes:
-        preview.warnings = _unusual_changes(preview.changes)
+        preview.warnings = _unusual_changes(preview.changes, preview.entries)
     if preview.versions:
         preview.versions = month_versions(preview.versions)
     return preview
@@ -302,28 +303,30 @@ class _RowChecker:
         return row_errors
 
 
-def _unusual_changes(changes: list[Change]) -> list[RowError]:
-    """The new values far above their unit's history for the procedure (from January of the year
-    before the earliest change): one query, soft warnings that never refuse a row."""
-    first_year = min(change.year for change in changes) - 1
-    history: dict[tuple[int, int], list[tuple[int, int, int, int]]] = {}
-    for unit_id, procedure_id, year, month, total, online in (
-        DossierCount.objects.filter(unit_id__in={c.unit.pk for c in changes}, procedure_id__in={c.procedure.pk for c in changes},
-                                    year__gte=first_year)
-        .order_by("year", "month").values_list("unit_id", "procedure_id", "year", "month", "total", "online")
-    ):
-        history.setdefault((unit_id, procedure_id), []).append((year, month, total, online))
-    warnings = []
+def _unusual_changes(changes: list[Change], entries: list[Entry]) -> list[RowError]:
+    """The unusual values the file brings (submissions.unusual, as the service judges them when the
+    file is confirmed), each with its row: two queries. They refuse nothing; the person ticks
+    that they looked at them before confirming."""
+    findings, _changed = proposed_findings({entry.key: (entry.total, entry.online) for entry in entries})
+    if not findings:
+        return []
+    checks = checks_of(findings)
+    by_value = {(c.unit.pk, c.procedure.pk, c.year, c.month): c for c in changes}
+    by_month = {}
     for change in changes:
-        before = [row for row in history.get((change.unit.pk, change.procedure.pk), [])
-                  if (row[0], row[1]) < (change.year, change.month)]
-        for name, value, past in (("total", change.new_total, [row[2] for row in before]),
-                                  ("online", change.new_online, [row[3] for row in before])):
-            found = plausibility.unusual(name, value, past)
-            if found is not None:
-                warnings.append(RowError(change.row, f"{change.unit.name} · {change.procedure.code} · "
-                                                     f"T{change.month}/{change.year}: {found.reason}"))
-    return warnings
+        by_month.setdefault((change.unit.pk, change.year, change.month), change)
+    warnings = []
+    for finding in findings:
+        if finding.key in checks:
+            continue  # that very value was confirmed before
+        if finding.procedure_id is None:
+            change = by_month[(finding.unit_id, finding.year, finding.month)]
+            where = f"{change.unit.name} · T{finding.month}/{finding.year}"
+        else:
+            change = by_value[(finding.unit_id, finding.procedure_id, finding.year, finding.month)]
+            where = f"{change.unit.name} · {change.procedure.code} · T{finding.month}/{finding.year}"
+        warnings.append(RowError(change.row, f"{where}: {finding.reason}"))
+    return sorted(warnings, key=lambda warning: warning.row or 0)
 
 
 def _find_empty_months(
@@ -349,11 +352,15 @@ def _find_empty_months(
         preview.entries.extend(blank_rows[key])
 
 
-def apply_import(preview: ImportPreview, *, user, reason: str, versions: dict[MonthKey, str] | None = None) -> list[Change]:
+def apply_import(
+    preview: ImportPreview, *, user, reason: str, versions: dict[MonthKey, str] | None = None, confirm_unusual: bool = False
+) -> list[Change]:
     """Write every change of a preview without errors, in one transaction; or nothing.
 
     `versions` are those of an earlier preview of the same file (the browser keeps them between
     the preview and the confirmation): if any unit-month changed since, StaleCounts is raised.
+    Unusual values (preview.warnings) are written only with `confirm_unusual` (the person ticked
+    that they looked at them); otherwise UnusualNotConfirmed.
     """
     if not preview.ok:
         raise InvalidCounts(_("Tệp còn lỗi nên không số liệu nào được ghi."))
@@ -362,6 +369,7 @@ def apply_import(preview: ImportPreview, *, user, reason: str, versions: dict[Mo
         versions=preview.versions if versions is None else versions,
         user=user,
         reason=reason,
+        confirm_unusual=confirm_unusual,
     )
 
 

@@ -418,3 +418,35 @@ class MonthComment(models.Model):
 
     def __str__(self):
         return f"{self.unit.code} · {self.month:02d}/{self.year}: {self.text[:40]}"
+
+
+class UnusualCheck(models.Model):
+    """A person's word that an unusual value (submissions.plausibility) is right, kept with the
+    value it vouches for: a later, different value needs its own. Of one procedure's total or
+    online in a unit-month, or (procedure empty) of the unit-month as a whole. Written only by
+    submissions.services, in the same transaction as the value; never changed afterwards."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="unusual_checks", verbose_name=_("đơn vị"))
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+                                  verbose_name=_("thủ tục"))
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(rules.FIRST_YEAR), MaxValueValidator(rules.LAST_YEAR)])
+    month = models.PositiveSmallIntegerField(_("tháng"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    field = models.CharField(_("số liệu"), max_length=10, choices=[("total", _("tổng số")), ("online", _("trực tuyến"))])
+    value = models.PositiveIntegerField(_("giá trị"))
+    reason = models.CharField(_("cảnh báo"), max_length=300)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("xác nhận bởi"))
+    confirmed_at = models.DateTimeField(_("xác nhận lúc"))
+    how = models.CharField(_("cách nhập"), max_length=20, choices=ChangeReason.choices)
+
+    class Meta:
+        ordering = ["unit_id", "year", "month", "procedure_id", "field", "-confirmed_at"]
+        verbose_name = _("xác nhận giá trị bất thường")
+        verbose_name_plural = _("xác nhận giá trị bất thường")
+        indexes = [models.Index(fields=["unit", "year", "month"], name="unusual_check_unit_month")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="unusual_check_1_to_12"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit.code} · {self.month:02d}/{self.year} · {self.field} = {self.value}"

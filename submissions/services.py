@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 from simple_history.utils import bulk_create_with_history
 
 from units import services as unit_services
@@ -25,8 +25,10 @@ from .locks import (
 from . import rules
 from .models import (
     ChangeReason, CountLock, DossierCount, EmptyMonth, LockException, MonthComment, MonthReport, MonthTransition, Procedure,
-    pair_error,
+    UnusualCheck, pair_error,
 )
+from .plausibility import Finding
+from .unusual import checks_of, proposed_findings
 from .versions import MonthKey, last_change, month_version, month_versions, values_as_of
 
 UPDATE_BATCH = 1000  # rows per UPDATE statement, fewer where the database limits parameters (SQLite)
@@ -58,6 +60,21 @@ class InvalidCounts(CountsRefused):
 
 class MonthApproved(CountsRefused):
     """The district approved the month: it changes only after it is unapproved, with a reason."""
+
+
+class UnusualNotConfirmed(CountsRefused):
+    """Values far from the unit's history (submissions.plausibility) that nobody has confirmed yet:
+    `findings` says which; saved once a person ticks that they are right."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__(ngettext(
+            "Có %(count)s giá trị bất thường chưa được xác nhận: kiểm tra lại, đánh dấu “Đã kiểm tra, số liệu đúng” "
+            "rồi lưu lại. Chưa có số nào được ghi.",
+            "Có %(count)s giá trị bất thường chưa được xác nhận: kiểm tra lại, đánh dấu “Đã kiểm tra, số liệu đúng” "
+            "rồi lưu lại. Chưa có số nào được ghi.",
+            len(findings),
+        ) % {"count": len(findings)})
+        self.findings = findings
 
 
 @dataclass(frozen=True)
@@ -121,6 +138,43 @@ def entry_error(entry: Entry) -> str | None:
             "year": entry.year,
         }
     return rules.count_error(entry.total, entry.online)
+
+
+def _unusual_to_record(entries: list[Entry], *, confirmed, every_value: bool = False) -> list[Finding]:
+    """The unusual values among these entries not confirmed before (submissions.unusual): raises
+    UnusualNotConfirmed for those the change brings that `confirmed(finding)` does not vouch
+    for; returns those to keep as confirmed once written. With `every_value`, an unchanged saved
+    value that `confirmed` vouches for is kept as confirmed too (the grid's tick on a row that
+    was flagged afterwards, or loaded without a check). Two queries."""
+    proposed = {entry.key: (entry.total, entry.online) for entry in entries}
+    findings, changed = proposed_findings(proposed, every_value=every_value)
+    checks = checks_of(findings)
+    changed_months = {(unit_id, year, month) for unit_id, _procedure, year, month in changed}
+    pending = [finding for finding in findings if finding.key not in checks]
+
+    def brought_by_change(finding: Finding) -> bool:
+        if finding.procedure_id is None:
+            return (finding.unit_id, finding.year, finding.month) in changed_months
+        return (finding.unit_id, finding.procedure_id, finding.year, finding.month) in changed
+
+    missing = [finding for finding in pending if brought_by_change(finding) and not confirmed(finding)]
+    if missing:
+        raise UnusualNotConfirmed(missing)
+    return [finding for finding in pending if confirmed(finding)]
+
+
+def _record_checks(findings: list[Finding], *, user, reason: str) -> None:
+    """Keep who confirmed these unusual values, and when and how (one insert)."""
+    if not findings:
+        return
+    person = user if getattr(user, "pk", None) else None
+    now = timezone.now()
+    UnusualCheck.objects.bulk_create([
+        UnusualCheck(unit_id=finding.unit_id, procedure_id=finding.procedure_id, year=finding.year, month=finding.month,
+                     field=finding.unusual.field, value=finding.unusual.value, reason=finding.reason[:300],
+                     confirmed_by=person, confirmed_at=now, how=reason)
+        for finding in findings
+    ])
 
 
 def _write(entries: list[Entry], *, user, reason: str) -> list[Change]:
@@ -239,14 +293,18 @@ def save_month(
     version: str,
     user,
     reason: str = ChangeReason.GRID,
+    confirmed: frozenset = frozenset(),
 ) -> list[Change]:
     """Save one unit-month from the grid: every row or none; returns what changed.
 
-    Queries (at most eight): lock the unit row; the month's lock; the month's version; then
-    `_write` (existing rows, insert, its history, update, its history).
+    Queries (at most eleven): lock the unit row; the month's lock; the month's version; the
+    counts and confirmations the plausibility checks need; then `_write` (existing rows, insert,
+    its history, update, its history) and the confirmations.
     Raises MonthInFuture, MonthLocked, MonthApproved, StaleCounts (somebody saved since `version`
-    was read) or InvalidCounts (also for a month without any procedure to report); nothing is
-    written then. Saving changes nothing else: an unchanged grid, even an empty one, stays as it
+    was read), UnusualNotConfirmed (an unusual value whose row — procedure id in `confirmed`, or
+    None there for the month as a whole — was not ticked) or InvalidCounts (also for a month
+    without any procedure to report); nothing is written then. A ticked row keeps who confirmed
+    its unusual values, changed or not. Saving changes nothing else: an unchanged grid, even an empty one, stays as it
     was (a month without dossiers is declared with `record_empty_month`, its own step). A change to
     a confirmed month sends it back to "entered".
     """
@@ -262,7 +320,9 @@ def save_month(
         message = entry_error(entry)
         if message:
             raise InvalidCounts(message)
+    checks = _unusual_to_record(entries, confirmed=lambda finding: finding.procedure_id in confirmed, every_value=True)
     changes = _write(entries, user=user, reason=reason)
+    _record_checks(checks, user=user, reason=reason)
     if changes:
         _withdraw_empty_declarations(changes, user=user, reason=reason)
         _reopen_confirmed({(unit.pk, year, month)}, user=user, reason=reason)
@@ -399,13 +459,15 @@ def remove_empty_month(*, empty_month: EmptyMonth, user, reason: str = ChangeRea
 
 @transaction.atomic
 def apply_counts(
-    *, entries: Iterable[Entry], versions: Mapping[MonthKey, str], user, reason: str
+    *, entries: Iterable[Entry], versions: Mapping[MonthKey, str], user, reason: str, confirm_unusual: bool = False
 ) -> list[Change]:
     """Apply a whole spreadsheet (or any batch): every entry or none; returns what changed.
 
     `versions` holds the version of every unit-month as it was when the batch was previewed;
     if any differs now the batch is refused (StaleCounts) so nobody's numbers are overwritten
-    unseen. Locks, future months and the values themselves are checked again here.
+    unseen. Locks, future months and the values themselves are checked again here. Unusual
+    values the batch brings (submissions.plausibility) are refused (UnusualNotConfirmed) unless
+    `confirm_unusual` says the person looked at them; then who confirmed is kept with them.
     """
     entries = list(entries)
     if not entries:
@@ -431,7 +493,9 @@ def apply_counts(
         message = entry_error(entry)
         if message:
             raise InvalidCounts(message)
+    checks = _unusual_to_record(entries, confirmed=lambda finding: confirm_unusual)
     changes = _write(entries, user=user, reason=reason)
+    _record_checks(checks, user=user, reason=reason)
     _withdraw_empty_declarations(changes, user=user, reason=reason)
     declared = _confirm_empty_months(keys, user=user, reason=reason)
     _reopen_confirmed({(c.unit.pk, c.year, c.month) for c in changes} | declared, user=user, reason=reason)
@@ -755,11 +819,13 @@ def _close_exceptions_of_unlocked_months(district: District, year: int, *, user)
 # The admin's writes: one count, a unit, a procedure ----------------------------------------------
 
 
-def check_count_change(*, count: DossierCount, old: DossierCount | None, version: str | None) -> None:
+def check_count_change(
+    *, count: DossierCount, old: DossierCount | None, version: str | None, confirm_unusual: bool = False
+) -> list[Finding]:
     """Raise CountsRefused unless `count` (new values; `old` as saved, None for a new row) may be
     saved from the admin: what the grid refuses (a future or locked month, the old month's too,
-    values the grid would not take) and a page older than the month's last change (`version`).
-    Holds the units' rows until the transaction ends, so a form that calls it first leaves
+    values the grid would not take, an unusual value not confirmed) and a page older than the
+    month's last change (`version`). Returns the unusual values to keep as confirmed. Holds the units' rows until the transaction ends, so a form that calls it first leaves
     nothing for `save_count` to refuse."""
     unit_ids = sorted({count.unit_id} | ({old.unit_id} if old is not None else set()))
     list(Unit.objects.select_for_update().filter(pk__in=unit_ids).order_by("pk").values_list("pk", flat=True))
@@ -775,19 +841,24 @@ def check_count_change(*, count: DossierCount, old: DossierCount | None, version
     _refuse_approved({(count.unit_id, count.year, count.month)} | ({(old.unit_id, old.year, old.month)} if old else set()))
     if old is not None and version != month_version(old.unit_id, old.year, old.month):
         raise StaleCounts(stale_message(old.unit_id, old.year, old.month))
-    message = entry_error(Entry(count.unit, count.procedure, count.year, count.month, count.total, count.online))
+    entry = Entry(count.unit, count.procedure, count.year, count.month, count.total, count.online)
+    message = entry_error(entry)
     if message:
         raise InvalidCounts(message)
+    return _unusual_to_record([entry], confirmed=lambda finding: confirm_unusual)
 
 
 @transaction.atomic
-def save_count(*, count: DossierCount, version: str | None, user, reason: str = ChangeReason.ADMIN) -> DossierCount:
+def save_count(
+    *, count: DossierCount, version: str | None, user, reason: str = ChangeReason.ADMIN, confirm_unusual: bool = False
+) -> DossierCount:
     """Save one count as the admin edits it, with its history; refused as `check_count_change` says."""
     old = DossierCount.objects.select_related("unit").filter(pk=count.pk).first() if count.pk else None
-    check_count_change(count=count, old=old, version=version)
+    checks = check_count_change(count=count, old=old, version=version, confirm_unusual=confirm_unusual)
     _recorded_as(count, user=user, reason=reason)
     count.updated_by, count.updated_at = count._history_user, timezone.now()
     count.save()
+    _record_checks(checks, user=user, reason=reason)
     touched = {(count.unit_id, count.year, count.month)} | ({(old.unit_id, old.year, old.month)} if old else set())
     _reopen_confirmed(touched, user=user, reason=reason)
     return count

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,10 +25,12 @@ from units.access import (
 from units.models import Unit
 
 from . import cycle, exporting, grid as grids, importing, rules, services
-from .forms import CountGridForm, LockForm, MonthActionForm, UploadForm
+from .forms import MONTH_CHECKED, CountGridForm, LockForm, MonthActionForm, UploadForm
 from .locks import future_message, lock_message, period_label
-from .models import ChangeReason, MonthComment, MonthReport
-from .services import CountsRefused, StaleCounts, lock_period, merge_stale_grid, save_month, unlock_period
+from .models import ChangeReason, MonthComment, MonthReport, UnusualCheck
+from .services import (
+    CountsRefused, StaleCounts, UnusualNotConfirmed, lock_period, merge_stale_grid, save_month, unlock_period,
+)
 
 IMPORT_SESSION_KEY = "entry_import"
 SAVED_SESSION_KEY = "entry_saved"
@@ -73,7 +75,8 @@ def _grid_context(request, grid, form, can_edit, conflict="", both_changed=(), u
         rows = []
         for row in section.rows:
             differs = row.procedure.pk in both_changed
-            rows.append((row, form[row.total_name], form[row.online_name], form.row_errors(row), differs))
+            rows.append((row, form[row.total_name], form[row.online_name], form.row_errors(row), differs,
+                         form[row.checked_name]))
         rows_with_fields.append((section, rows))
     return {
         "grid": grid,
@@ -85,6 +88,7 @@ def _grid_context(request, grid, form, can_edit, conflict="", both_changed=(), u
         "rows_with_fields": rows_with_fields,
         "conflict": conflict,
         "cycle": _cycle_panel(request.user, grid),
+        "month_checked": form[MONTH_CHECKED],
         "both_changed_count": len(both_changed),
         "updated_count": len(updated),
         **extra,
@@ -109,7 +113,7 @@ def entry_grid(request, unit_code: str, year: int, month: int):
             try:
                 changes = save_month(
                     unit=unit, year=year, month=month, values=form.values(), version=form.cleaned_data["version"],
-                    user=request.user, reason=ChangeReason.GRID,
+                    user=request.user, reason=ChangeReason.GRID, confirmed=form.confirmed(),
                 )
             except StaleCounts as refused:
                 # Nothing was written: the page again, with both people's numbers (services.merge_stale_grid).
@@ -120,10 +124,13 @@ def entry_grid(request, unit_code: str, year: int, month: int):
                 )
                 grid, form = merged.grid, CountGridForm(merged.data, rows=merged.grid.rows)
                 form.is_valid()
+            except UnusualNotConfirmed as refused:
+                grid.show_pending(refused.findings)  # the rows ask for the tick; nothing was written
+                form.add_error(None, refused.message)
             except CountsRefused as refused:
                 form.add_error(None, refused.message)
             else:
-                _remember_saved(request, unit, year, month, changes)
+                _remember_saved(request, unit, year, month, changes, confirmed=_newly_confirmed(grid, form.confirmed()))
                 return redirect("submissions:entry_grid", unit_code=unit.code, year=year, month=month)
     else:
         form = CountGridForm(rows=grid.rows, initial={"version": grid.version})
@@ -268,7 +275,13 @@ def _run_month_action(action: str, *, unit, year: int, month: int, user, reason:
         services.unapprove_month(unit=unit, year=year, month=month, user=user, reason=reason)
 
 
-def _remember_saved(request, unit, year: int, month: int, changes) -> None:
+def _newly_confirmed(grid, confirmed: frozenset) -> int:
+    """How many saved unusual values, not confirmed before, the ticks just confirmed."""
+    rows = sum(1 for row in grid.rows if row.procedure.pk in confirmed and any(not item.confirmed for item in row.unusual))
+    return rows + (1 if None in confirmed and any(not item.confirmed for item in grid.month_unusual) else 0)
+
+
+def _remember_saved(request, unit, year: int, month: int, changes, *, confirmed: int = 0) -> None:
     """What was just saved, for the page the save redirects to (and its message)."""
     request.session[SAVED_SESSION_KEY] = {
         "unit": unit.code,
@@ -289,6 +302,8 @@ def _remember_saved(request, unit, year: int, month: int, changes) -> None:
             _("Đã lưu số liệu tháng %(month)s/%(year)s của %(unit)s: %(count)s dòng thay đổi.")
             % {"month": month, "year": year, "unit": unit.name, "count": len(changes)},
         )
+    elif confirmed:
+        messages.success(request, _("Không có số nào thay đổi; đã ghi nhận bạn xác nhận các số liệu bất thường đã đánh dấu."))
     else:
         messages.info(request, _("Không có số nào thay đổi; không cần lưu."))
 
@@ -313,7 +328,10 @@ def entry_history(request, unit_code: str, year: int, month: int):
         record.action = grids.history_action_label(record)
     notes = list(MonthComment.history.filter(unit_id=unit.pk, year=year, month=month)
                  .select_related("history_user").order_by("-history_id")[:200])
-    context = {"unit": unit, "year": year, "month": month, "records": records, "truncated": truncated, "notes": notes}
+    checks = list(UnusualCheck.objects.filter(unit=unit, year=year, month=month)
+                  .select_related("confirmed_by", "procedure").order_by("-confirmed_at", "-pk")[:200])
+    context = {"unit": unit, "year": year, "month": month, "records": records, "truncated": truncated, "notes": notes,
+               "checks": checks}
     return render(request, "submissions/entry_history.html", context)
 
 
@@ -421,7 +439,17 @@ def import_confirm(request):
             user=request.user,
             reason=ChangeReason.UPLOAD,
             versions=importing.versions_from_store(stored.get("versions")),
+            confirm_unusual=request.POST.get("confirm_unusual") == "1",
         )
+    except UnusualNotConfirmed as refused:
+        # The file waits for the tick: nothing was written, the same preview asks again.
+        return render(request, "submissions/import_preview.html",
+                      {"preview": preview, "sha256": stored["sha256"], "tick_missing": ngettext(
+                          "Có %(count)s số bất thường chưa được xác nhận: kiểm tra lại, đánh dấu ô bên dưới rồi bấm "
+                          "Xác nhận ghi. Chưa có số nào được ghi.",
+                          "Có %(count)s số bất thường chưa được xác nhận: kiểm tra lại, đánh dấu ô bên dưới rồi bấm "
+                          "Xác nhận ghi. Chưa có số nào được ghi.",
+                          len(refused.findings)) % {"count": len(refused.findings)}})
     except CountsRefused as refused:
         request.session.pop(IMPORT_SESSION_KEY, None)
         return render(

@@ -8,7 +8,6 @@ only, so no rate can exceed 100 %. Queries: those of `year_cycle` (six), whateve
 units or districts.
 """
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal

@@ -9,7 +9,7 @@ changed, added or removed until the lock is lifted. Every change is in the histo
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -30,6 +30,7 @@ from .completeness import Completeness, compute_completeness
 from .documents import canonical_json, differences, document_hash, progress_document
 from .models import OfficialResult, TargetPolicy, TargetRule
 from .progress import compute_progress
+from .quality import unconfirmed_items
 
 
 FROZEN_NOTE = _(
@@ -132,6 +133,7 @@ class YearGaps:
     year: int
     completeness: Completeness
     no_data: list[str]  # names of units with a rule that has no data
+    unusual: list = field(default_factory=list)  # quality.QualityItem: unusual values nobody confirmed
 
     @property
     def missing(self):
@@ -147,7 +149,7 @@ class YearGaps:
 
     @property
     def ready(self) -> bool:
-        return not (self.missing or self.unconfirmed or self.unapproved or self.no_data)
+        return not (self.missing or self.unconfirmed or self.unapproved or self.no_data or self.unusual)
 
     def lines(self) -> list[str]:
         """One line per kind of gap, in Vietnamese: printed by `lock`, shown on the page, kept with the result."""
@@ -161,6 +163,10 @@ class YearGaps:
                 lines.append(f"{label}: {unit.name} ({unit.code}) — {month_range_label(months)}")
         for name in self.no_data:
             lines.append(str(_("Chưa có số liệu để chấm: %(unit)s")) % {"unit": name})
+        for item in self.unusual:
+            lines.append(str(_("Số liệu bất thường chưa được xác nhận: %(unit)s (%(code)s) — %(where)s: %(reason)s")) % {
+                "unit": item.unit_name, "code": item.unit_code, "reason": item.reason,
+                "where": f"{item.procedure_code} T{item.month}" if item.procedure_code else f"T{item.month}"})
         return lines
 
 
@@ -183,7 +189,8 @@ def year_gaps(policy: TargetPolicy) -> YearGaps:
     progress = compute_progress(policy, 12)
     applies = {entry.unit.pk for entry in completeness.units if entry.applies}
     no_data = [entry.unit.name for entry in progress.units if entry.has_no_data and entry.unit.pk in applies]
-    return YearGaps(year=policy.year, completeness=completeness, no_data=no_data)
+    return YearGaps(year=policy.year, completeness=completeness, no_data=no_data,
+                    unusual=unconfirmed_items(district, policy.year))
 
 
 @transaction.atomic

@@ -81,7 +81,7 @@ def test_a_planted_back_import_is_found():
 
 GUARDED_MODELS = {
     "DossierCount", "EmptyMonth", "CountLock", "MonthReport", "LockException", "OfficialResult", "TargetPolicy", "TargetRule",
-    "Procedure", "MonthComment",
+    "Procedure", "MonthComment", "UnusualCheck",
     "Unit", "District",
     "Person", "User",
 }

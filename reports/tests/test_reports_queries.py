@@ -46,14 +46,16 @@ BUDGETS = {
     # the same without the navigation
     "completeness workbook": (lambda units: reverse("reports:completeness_xlsx", args=[2020]) + "?through=9", 12),
     # + the district (1), the policy (1), the gaps: completeness (6), rules (1), units (1), sums (1),
-    #   what they report on (1), the lock (1)
-    "year-end lock page": (lambda units: reverse("reports:year_end_lock", args=[2020]), 20),
+    #   what they report on (1), the lock (1), the unusual values: the units (1) and their counts
+    #   (1) — and, when any is flagged, the procedures' codes (1) and the confirmations (1)
+    "year-end lock page": (lambda units: reverse("reports:year_end_lock", args=[2020]), 22),
     # a unit-month's confirmation step: + the unit (1), who may approve (1)
     "approve page": (lambda units: reverse("submissions:month_action", args=[units[0].code, 2020, 9, "approve"]), 9),
     # + the district (1), the policy (1), the year's lock (1), its official result (1)
     "year-end unlock page": (lambda units: reverse("reports:year_end_unlock", args=[2020]), 11),
-    # + the district (1), the year's counts and the twelve months before (1)
-    "data-quality page": (lambda units: reverse("reports:quality", args=[2020]), 9),
+    # + the district (1), the visible units (1), their counts of the year and the one before (1);
+    #   when any value is flagged, the procedures' codes (1) and the confirmations (1)
+    "data-quality page": (lambda units: reverse("reports:quality", args=[2020]), 10),
     # + the district (1), its exceptions (1; their changes: 1 more when there are any), the form's units (1)
     "lock exceptions page": (lambda units: reverse("reports:lock_exceptions", args=[2020]), 10),
 }
@@ -98,3 +100,30 @@ def test_a_unit_heads_dashboard_with_what_is_due_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(30):
         response = client.get(reverse("reports:unit_dashboard", args=[units[0].code]) + "?year=2020&through=9")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_the_review_and_the_gate_read_a_fixed_number_of_queries_with_every_unit_flagged(size, client, django_assert_num_queries):
+    """Every commune has a value of 1000 where it reported 10 (half of them confirmed): still the
+    budgets above plus the procedures' codes and the confirmations, whatever the number of units."""
+    from submissions.models import DossierCount, UnusualCheck
+
+    district, units = make_district(f"F{size}", size, departments=3)
+    communes = [unit for unit in units if unit.kind == "commune"]
+    counts = DossierCount.objects.filter(unit__in=communes, month=9)
+    procedure_id = counts.values_list("procedure_id", flat=True).first()
+    counts.filter(procedure_id=procedure_id).update(total=1000)
+    from django.utils import timezone
+
+    UnusualCheck.objects.bulk_create([
+        UnusualCheck(unit=unit, procedure_id=procedure_id, year=2020, month=9, field="total", value=1000, reason="x",
+                     confirmed_at=timezone.now(), how="grid")
+        for unit in communes[::2]
+    ])
+    client.force_login(home_affairs_of(district))
+    with django_assert_num_queries(BUDGETS["data-quality page"][1] + 2):
+        page = client.get(reverse("reports:quality", args=[2020]))
+    assert f"{size} giá trị bất thường" in page.content.decode()
+    with django_assert_num_queries(BUDGETS["year-end lock page"][1] + 2):
+        page = client.get(reverse("reports:year_end_lock", args=[2020]))
+    assert page.status_code == 200

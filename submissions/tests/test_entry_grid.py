@@ -249,28 +249,29 @@ def test_saving_a_full_commune_grid_of_120_rows_takes_a_bounded_number_of_querie
         fill(data, rows, {code: (number + 20, number % 7)})
     # Queries of the request (25): session, user, person (who may see the unit), 2 × permissions,
     # the unit; the grid (procedures, this and last month, sums before, version, lock, last
-    # change); then the save: savepoint, lock the unit row, the lock, the version, the month's
-    # rows, insert + its history, update + its history, release; the session (savepoint, the
-    # confirmation, release). Not one query per row.
-    with django_assert_max_num_queries(29):
+    # change, the unit's counts and confirmations for the unusual values); then the save:
+    # savepoint, lock the unit row, the lock, the version, the counts and confirmations for the
+    # unusual values, the month's rows, insert + its history, update + its history, release; the
+    # session (savepoint, the confirmation, release). Not one query per row.
+    with django_assert_max_num_queries(31):
         response = staff_client.post(grid_url(commune_a), data)
     assert response.status_code == 302
     assert DossierCount.objects.filter(unit=commune_a, year=YEAR, month=MONTH).count() == 120
     assert DossierCount.history.filter(unit_id=commune_a.pk, year=YEAR, month=MONTH).count() == 60 + 120
 
 
-def test_the_save_service_alone_takes_at_most_eleven_queries(commune_a, staff, django_assert_max_num_queries):
+def test_the_save_service_alone_takes_at_most_thirteen_queries(commune_a, staff, django_assert_max_num_queries):
     procedures = list(Procedure.objects.for_entry(commune_a, YEAR))
     for procedure in procedures[:60]:
         add_count(commune_a, procedure, 10, 1)
     values = {procedure: (30, 3) for procedure in procedures}
     version = month_version(commune_a.pk, YEAR, MONTH)
-    # Eleven queries: lock the unit row; the month's lock; its approval; the version; the month's
-    # rows (locked); insert; history of inserts; update; history of updates; a declaration "no
-    # dossiers" to take back; its confirmation (to send a confirmed month back to "entered") —
-    # plus the savepoint and its
-    # release that the test's own transaction turns BEGIN and COMMIT into.
-    with django_assert_max_num_queries(13):
+    # Thirteen queries: lock the unit row; the month's lock; its approval; the version; the unit's
+    # counts and the confirmations the unusual-value checks need; the month's rows (locked);
+    # insert; history of inserts; update; history of updates; a declaration "no dossiers" to take
+    # back; its confirmation (to send a confirmed month back to "entered") — plus the savepoint and
+    # its release that the test's own transaction turns BEGIN and COMMIT into.
+    with django_assert_max_num_queries(15):
         changes = save_month(unit=commune_a, year=YEAR, month=MONTH, values=values, version=version, user=staff)
     assert len(changes) == 120
 

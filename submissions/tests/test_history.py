@@ -70,8 +70,9 @@ def test_the_history_page_is_linked_from_the_grid_and_reads_in_fixed_queries(cli
     with CaptureQueriesContext(connection) as captured:
         response = client.get(history_url(commune_a))
     assert len(response.context["records"]) == 15
-    # session, user, permissions ×2, person, the unit, the history (with people and procedures), menu
-    assert len(captured) <= 10
+    # session, user, permissions ×2, person, the unit, the history (with people and procedures), the
+    # month's notes, its confirmations of unusual values, menu
+    assert len(captured) <= 11
 
 
 def test_history_is_not_shown_to_outsiders(client_for, head_of_commune_b, head_of_commune_a, commune_a):

@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from submissions.importing import apply_import, preview_import
+from submissions.importing import apply_import, error_line, preview_import
 from submissions.models import ChangeReason
-from submissions.services import CountsRefused
+from submissions.services import CountsRefused, UnusualNotConfirmed
 
 
 class Command(BaseCommand):
@@ -20,8 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help=_("Chỉ kiểm tra và in thay đổi, không ghi."))
         parser.add_argument("--user", help=_("Tên đăng nhập ghi vào lịch sử thay đổi (mặc định: dòng lệnh)."))
+        parser.add_argument(
+            "--confirm-unusual", action="store_true",
+            help=_("Xác nhận đã kiểm tra các số bất thường được in ra (không có thì tệp có số bất thường không được ghi)."),
+        )
 
-    def handle(self, *args, file, dry_run=False, user=None, **options):
+    def handle(self, *args, file, dry_run=False, user=None, confirm_unusual=False, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(_("Không tìm thấy tệp %(path)s.") % {"path": path})
@@ -41,6 +45,8 @@ class Command(BaseCommand):
             self.stdout.write("  " + line)
         if preview.ok and preview.empty_months:
             self.stdout.write(preview.empty_months_line())
+        for warning in preview.warnings:
+            self.stdout.write("  " + error_line(warning))
         if not preview.ok:
             for line in preview.error_lines():
                 self.stderr.write("  " + line)
@@ -49,7 +55,9 @@ class Command(BaseCommand):
             self.stdout.write(_("Chạy thử (--dry-run): không ghi gì."))
             return
         try:
-            changes = apply_import(preview, user=person, reason=ChangeReason.COMMAND)
+            changes = apply_import(preview, user=person, reason=ChangeReason.COMMAND, confirm_unusual=confirm_unusual)
+        except UnusualNotConfirmed as refused:
+            raise CommandError(refused.message + " " + _("Chạy lại với --confirm-unusual sau khi đã kiểm tra.")) from None
         except CountsRefused as refused:
             raise CommandError(refused.message) from None
         self.stdout.write(_("Đã ghi %(count)s thay đổi.") % {"count": len(changes)})

@@ -8,9 +8,10 @@ from targets.quality import quality_items
 
 
 class Command(BaseCommand):
-    help = (
+    help = _(
         "Các số liệu bất thường của một năm so với chính lịch sử của đơn vị (vượt quá max(10, 3 × trung vị 12 tháng "
-        "có số liệu gần nhất)), để xem lại trước khi khóa năm."
+        "có số liệu gần nhất); tổng tháng tăng hơn 5 lần hoặc về 0 sau 3 tháng có hồ sơ; trực tuyến từ 0 % lên 100 %), "
+        "đã hay chưa được xác nhận, để xem lại trước khi khóa năm."
     )
 
     def add_arguments(self, parser):
@@ -26,6 +27,10 @@ class Command(BaseCommand):
                                          ensure_ascii=False, indent=1))
             return
         for item in items:
-            self.stdout.write(f"{item.unit_code}\t{item.procedure_code}\tT{item.month}\t{item.field}\t{item.value}\t"
-                              f"≤ {item.expected_max}\t{item.reason}")
-        self.stdout.write(_("%(count)s giá trị bất thường trong năm %(year)s.") % {"count": len(items), "year": year})
+            limit = "—" if item.expected_max is None else f"≤ {item.expected_max}"
+            checked = item.confirmed_text or _("chưa xác nhận")
+            self.stdout.write(f"{item.unit_code}\t{item.procedure_code or _('cả tháng')}\tT{item.month}\t{item.field}\t"
+                              f"{item.value}\t{limit}\t{item.reason}\t{checked}")
+        unconfirmed = sum(1 for item in items if not item.confirmed)
+        self.stdout.write(_("%(count)s giá trị bất thường trong năm %(year)s, %(unconfirmed)s chưa được xác nhận.") % {
+            "count": len(items), "year": year, "unconfirmed": unconfirmed})
