@@ -17,6 +17,8 @@ from statistics import mean, median
 
 from django.utils.translation import gettext as _
 
+from dvctt_portal.figures import format_number
+
 MIN_THRESHOLD = 10  # below this nothing is unusual, whatever the history
 FACTOR = 3  # times the usual (median) month of one procedure
 HISTORY_MONTHS = 12  # the last non-empty months looked at
@@ -42,20 +44,20 @@ class Unusual:
 
     @property
     def reason(self) -> str:
+        """Why, for people: "Bất thường: tháng trước 3, nay 1.000 — kiểm tra lại"."""
+        figures = {"previous": format_number(self.previous), "value": format_number(self.value),
+                   "max": format_number(self.expected_max), "factor": JUMP_FACTOR, "months": RUN_MONTHS}
         if self.rule == JUMP:
             return _("Bất thường: tổng hồ sơ tháng trước %(previous)s, nay %(value)s (hơn %(factor)s lần mức thường) "
-                     "— kiểm tra lại") % {"previous": self.previous, "value": self.value, "factor": JUMP_FACTOR}
+                     "— kiểm tra lại") % figures
         if self.rule == DROP:
             return _("Bất thường: tháng trước %(previous)s hồ sơ, nay 0 sau %(months)s tháng liên tiếp có hồ sơ "
-                     "— kiểm tra lại") % {"previous": self.previous, "months": RUN_MONTHS}
+                     "— kiểm tra lại") % figures
         if self.rule == ALL_ONLINE:
-            return _("Bất thường: trực tuyến từ 0 %% lên 100 %% (%(value)s/%(value)s hồ sơ) — kiểm tra lại") % {
-                "value": self.value}
+            return _("Bất thường: trực tuyến từ 0 %% lên 100 %% (%(value)s/%(value)s hồ sơ) — kiểm tra lại") % figures
         if self.previous is None:
-            return _("Bất thường: nay %(value)s, thường không quá %(max)s — kiểm tra lại") % {
-                "value": self.value, "max": self.expected_max}
-        return _("Bất thường: tháng trước %(previous)s, nay %(value)s — kiểm tra lại") % {
-            "previous": self.previous, "value": self.value}
+            return _("Bất thường: nay %(value)s, thường không quá %(max)s — kiểm tra lại") % figures
+        return _("Bất thường: tháng trước %(previous)s, nay %(value)s — kiểm tra lại") % figures
 
 
 def expected_max(history: list[int]) -> int | None:

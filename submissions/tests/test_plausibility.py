@@ -21,7 +21,7 @@ from submissions.versions import month_version
 def test_a_thousand_where_the_history_is_around_three_is_unusual():
     found = unusual("total", 1000, [3, 2, 4, 3, 3])
     assert found is not None and found.expected_max == 10 and found.previous == 3
-    assert found.reason == "Bất thường: tháng trước 3, nay 1000 — kiểm tra lại"
+    assert found.reason == "Bất thường: tháng trước 3, nay 1.000 — kiểm tra lại"
 
 
 def test_ordinary_values_and_values_without_history_are_not_flagged():
@@ -50,10 +50,10 @@ def test_the_data_quality_review_lists_a_typo_in_the_command_and_on_the_page(cli
     assert month_item["procedure_code"] is None and month_item["field"] == "total" and month_item["value"] == 1000
     assert "hơn 5 lần" in month_item["reason"] and month_item["confirmed_by"] is None
     assert item == {"unit_code": commune_a.code, "procedure_code": procedure.code, "month": 4, "field": "total",
-                    "value": 1000, "expected_max": 10, "reason": "Bất thường: tháng trước 4, nay 1000 — kiểm tra lại",
+                    "value": 1000, "expected_max": 10, "reason": "Bất thường: tháng trước 4, nay 1.000 — kiểm tra lại",
                     "confirmed_by": None}
     page = client_for(home_affairs).get(reverse("reports:quality", args=[2020]))
-    assert page.status_code == 200 and "tháng trước 4, nay 1000" in page.content.decode()
+    assert page.status_code == 200 and "tháng trước 4, nay 1.000" in page.content.decode()
     assert "2 chưa được xác nhận" in page.content.decode()
     assert client_for(head_of_commune_a).get(reverse("reports:quality", args=[2020])).status_code == 403
 
@@ -76,7 +76,7 @@ def test_the_grid_flags_a_saved_thousand_on_its_row(client_for, staff, commune_a
     for month, total in ((6, 3), (7, 2), (8, 4), (9, 1000)):
         DossierCount.objects.create(unit=commune_a, procedure=procedure, year=2020, month=month, total=total, online=0)
     html = client_for(staff).get(grid_url(commune_a, 2020, 9)).content.decode()
-    assert "Bất thường: tháng trước 4, nay 1000 — kiểm tra lại · chưa ai xác nhận" in html
+    assert "Bất thường: tháng trước 4, nay 1.000 — kiểm tra lại · chưa ai xác nhận" in html
     assert "Bất thường" not in client_for(staff).get(grid_url(commune_a, 2020, 8)).content.decode()
 
 
@@ -132,7 +132,7 @@ def test_a_thousand_typed_in_the_grid_waits_for_the_tick_then_keeps_who_confirme
     response = client.post(grid_url(commune_a), fill(data, rows, {procedure.code: (1000, 0)}))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Bất thường: tháng trước 4, nay 1000 — kiểm tra lại" in html and "Chưa có số nào được ghi" in html
+    assert "Bất thường: tháng trước 4, nay 1.000 — kiểm tra lại" in html and "Chưa có số nào được ghi" in html
     assert "Đã kiểm tra, số liệu đúng" in html and "Đã kiểm tra, số liệu cả tháng đúng" in html  # the row, and the month's jump
     assert not DossierCount.objects.filter(unit=commune_a, month=9).exists()
 
@@ -148,7 +148,7 @@ def test_a_thousand_typed_in_the_grid_waits_for_the_tick_then_keeps_who_confirme
         (procedure.pk, "total", 1000), (None, "total", 1000)}
     assert {check.confirmed_by for check in checks} == {staff} and {check.how for check in checks} == {ChangeReason.GRID}
     html = client.get(grid_url(commune_a)).content.decode()
-    assert "nay 1000 — kiểm tra lại · Đã kiểm tra: " in html and "chưa ai xác nhận" not in html
+    assert "nay 1.000 — kiểm tra lại · Đã kiểm tra: " in html and "chưa ai xác nhận" not in html
     history_page = client.get(reverse("submissions:entry_history", args=[commune_a.code, 2020, 9])).content.decode()
     assert "Xác nhận số liệu bất thường" in history_page and f"{procedure.code}\n      tổng số = 1000" in history_page
 
@@ -210,7 +210,7 @@ def test_the_import_preview_lists_a_thousand_and_saves_it_only_once_ticked(clien
     client = client_for(staff)
     response = upload(client, xlsx_bytes([row(commune_a, procedure, 1000, 0)]))
     html = response.content.decode()
-    assert "2 số bất thường" in html and "Dòng 2" in html and "Bất thường: tháng trước 4, nay 1000 — kiểm tra lại" in html
+    assert "2 số bất thường" in html and "Dòng 2" in html and "Bất thường: tháng trước 4, nay 1.000 — kiểm tra lại" in html
     assert response.context["preview"].ok and 'name="confirm_unusual"' in html  # warnings, never errors
     refused = confirm(client, response)
     assert refused.status_code == 200 and "chưa được xác nhận" in refused.content.decode()
@@ -248,7 +248,7 @@ def test_the_admin_asks_for_the_tick_too(client_for, administrator, commune_a):
     values = {"unit": commune_a.pk, "procedure": procedure.pk, "year": 2020, "month": 9, "total": 1000, "online": 0}
     client = client_for(administrator)
     response = admin_change(client, count, **values)
-    assert response.status_code == 200 and "nay 1000 — kiểm tra lại" in response.content.decode()
+    assert response.status_code == 200 and "nay 1.000 — kiểm tra lại" in response.content.decode()
     count.refresh_from_db()
     assert count.total == 5
     response = admin_change(client, count, **values, confirm_unusual="on")
