@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from units.admin import ReadOnly
+from units.admin import FoldedSearch, ReadOnly
 
 from .models import ReminderLog
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(ReadOnly, admin.ModelAdmin):
+class ReminderLogAdmin(FoldedSearch, ReadOnly, admin.ModelAdmin):
     """The reminders sent (`send_reminders`): to whom, about which unit and months, on which day."""
 
     list_display = ["sent_at", "kind", "email", "unit", "months"]

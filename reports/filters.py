@@ -6,8 +6,9 @@ applied by the view and the row generator (`reports.rows.unit_rows`).
 """
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from dvctt_portal.text import search
 
 from targets.arithmetic import Status
 from targets.results import STATUS_LABELS
@@ -47,10 +48,7 @@ class OverviewFilter(django_filters.FilterSet):
         return queryset
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+        return search(queryset, value, ("name", "code"))
 
     def description(self) -> str:
         """The filters in words, for the spreadsheet's subtitle."""

@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from units import services as unit_services
 from units.access import may_lock
-from units.admin import ReadOnly, ServiceWrites
+from units.admin import FoldedSearch, ReadOnly, ServiceWrites
 from units.models import Unit
 
 from .forms import DossierCountAdminForm
@@ -24,7 +24,7 @@ class ProcedureAdminForm(GuardsLockedFigures, forms.ModelForm):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(ServiceWrites, SimpleHistoryAdmin):
+class ProcedureAdmin(FoldedSearch, ServiceWrites, SimpleHistoryAdmin):
     refusals = (CountsRefused, unit_services.Refused)
     form = ProcedureAdminForm
     list_display = ["code", "name", "field", "authority", "online_level", "department", "first_year", "last_year"]
@@ -54,7 +54,7 @@ class UnitAdminForm(GuardsLockedFigures, forms.ModelForm):
 
 
 @admin.register(Unit)
-class UnitAdmin(ServiceWrites, admin.ModelAdmin):
+class UnitAdmin(FoldedSearch, ServiceWrites, admin.ModelAdmin):
     refusals = (CountsRefused, unit_services.Refused)
     form = UnitAdminForm
     list_display = ["code", "name", "kind", "district", "is_active", "first_year", "last_year", "sort_order"]
@@ -75,7 +75,7 @@ class UnitAdmin(ServiceWrites, admin.ModelAdmin):
 
 
 @admin.register(DossierCount)
-class DossierCountAdmin(ServiceWrites, SimpleHistoryAdmin):
+class DossierCountAdmin(FoldedSearch, ServiceWrites, SimpleHistoryAdmin):
     """Counts may be corrected here too, through the same service checks as the grid: locked
     months refuse it with who locked them and when, a stale page with who changed it."""
     refusals = (CountsRefused, unit_services.Refused)
@@ -84,6 +84,7 @@ class DossierCountAdmin(ServiceWrites, SimpleHistoryAdmin):
     list_display = ["unit", "procedure", "year", "month", "total", "online", "updated_by", "updated_at"]
     list_filter = ["year", "month", "unit__kind", "unit__district"]
     search_fields = ["unit__code", "unit__name", "procedure__code", "procedure__name"]
+    folded_related = {"unit": ("code", "name"), "procedure": ("code", "name")}
     list_select_related = ["unit", "procedure", "updated_by"]
     autocomplete_fields = ["unit", "procedure"]
     readonly_fields = ["updated_by", "updated_at"]
@@ -137,7 +138,7 @@ class EmptyMonthAdminForm(forms.ModelForm):
 
 
 @admin.register(EmptyMonth)
-class EmptyMonthAdmin(ServiceWrites, SimpleHistoryAdmin):
+class EmptyMonthAdmin(FoldedSearch, ServiceWrites, SimpleHistoryAdmin):
     """Months recorded as entered without dossiers: added and taken back through the services,
     so a locked month refuses both and each is in the history."""
     refusals = (CountsRefused, unit_services.Refused)
@@ -146,6 +147,7 @@ class EmptyMonthAdmin(ServiceWrites, SimpleHistoryAdmin):
     list_display = ["unit", "year", "month", "confirmed_by", "confirmed_at"]
     list_filter = ["year", "month", "unit__kind"]
     search_fields = ["unit__code", "unit__name"]
+    folded_related = {"unit": ("code", "name")}
     list_select_related = ["unit", "confirmed_by"]
     autocomplete_fields = ["unit"]
 
@@ -166,7 +168,7 @@ class EmptyMonthAdmin(ServiceWrites, SimpleHistoryAdmin):
 
 
 @admin.register(MonthReport)
-class MonthReportAdmin(ReadOnly, SimpleHistoryAdmin):
+class MonthReportAdmin(FoldedSearch, ReadOnly, SimpleHistoryAdmin):
     """Who confirmed and approved which unit-month: read here, with its history. Transitions are
     made from the grid's buttons (or the actions below), through the services, never by editing."""
 
@@ -175,6 +177,7 @@ class MonthReportAdmin(ReadOnly, SimpleHistoryAdmin):
     list_filter = ["year", "month", "confirmed_on_behalf", "unit__district"]
     list_select_related = ["unit", "confirmed_by", "approved_by"]
     search_fields = ["unit__code", "unit__name"]
+    folded_related = {"unit": ("code", "name")}
     actions = ["approve_selected"]
 
     @admin.action(description=_("Phê duyệt các tháng đã chọn (đã được đơn vị xác nhận)"), permissions=["view"])
@@ -204,7 +207,7 @@ class LockExceptionAdmin(ReadOnly, SimpleHistoryAdmin):
 
 
 @admin.register(MonthComment)
-class MonthCommentAdmin(ReadOnly, SimpleHistoryAdmin):
+class MonthCommentAdmin(FoldedSearch, ReadOnly, SimpleHistoryAdmin):
     """Notes on unit-months, read here with their history; written from the grid's panel."""
 
     list_display = ["unit", "year", "month", "text", "author", "created_at"]
@@ -214,7 +217,7 @@ class MonthCommentAdmin(ReadOnly, SimpleHistoryAdmin):
 
 
 @admin.register(UnusualCheck)
-class UnusualCheckAdmin(ReadOnly, admin.ModelAdmin):
+class UnusualCheckAdmin(FoldedSearch, ReadOnly, admin.ModelAdmin):
     """Who confirmed which unusual value: kept by the services with the value, read here."""
 
     list_display = ["unit", "year", "month", "procedure", "field", "value", "confirmed_by", "confirmed_at", "how"]

@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from simple_history.admin import SimpleHistoryAdmin
 
 from units import services as unit_services
-from units.admin import ReadOnly, ServiceWrites
+from units.admin import FoldedSearch, ReadOnly, ServiceWrites
 
 from . import services
 from .models import OfficialResult, TargetPolicy, TargetRule
@@ -78,7 +78,7 @@ class TargetRuleInline(admin.TabularInline):
 
 
 @admin.register(TargetPolicy)
-class TargetPolicyAdmin(LockedPolicyReadOnly, ServiceWrites, SimpleHistoryAdmin):
+class TargetPolicyAdmin(FoldedSearch, LockedPolicyReadOnly, ServiceWrites, SimpleHistoryAdmin):
     refusals = (services.PolicyLocked, unit_services.Refused)
     form = TargetPolicyForm
     list_display = ["year", "district", "document_number", "document_date", "title"]
@@ -104,7 +104,7 @@ class TargetPolicyAdmin(LockedPolicyReadOnly, ServiceWrites, SimpleHistoryAdmin)
 
 
 @admin.register(TargetRule)
-class TargetRuleAdmin(LockedPolicyReadOnly, ServiceWrites, SimpleHistoryAdmin):
+class TargetRuleAdmin(FoldedSearch, LockedPolicyReadOnly, ServiceWrites, SimpleHistoryAdmin):
     refusals = (services.PolicyLocked, unit_services.Refused)
     form = TargetRuleForm
     list_display = ["code", "label", "policy", "unit_kind", "unit", "authority", "measure", "target", "points"]
