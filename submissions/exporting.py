@@ -1,15 +1,16 @@
 """The monthly template: one row generator, written to .xlsx (names locked) or .csv."""
 
 import csv
+import math
 from collections.abc import Iterator
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill, Protection
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .importing import COLUMNS, SHEET_NAME
+from .import_reading import SHEET_NAME, header_labels
 from .models import Authority, DossierCount, Procedure, pair_error
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,11 +58,14 @@ def write_xlsx(rows, stream) -> None:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET_NAME
-    sheet.append(list(COLUMNS))
+    sheet.append(header_labels())
     header_fill = PatternFill("solid", fgColor="EEF1F4")
+    wrapped = Alignment(wrap_text=True, vertical="top")
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = header_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    sheet.row_dimensions[1].height = _height(header_labels())
     open_cell = Protection(locked=False)
     input_fill = PatternFill("solid", fgColor="FFF8DC")
     count = 0
@@ -69,12 +73,14 @@ def write_xlsx(rows, stream) -> None:
         row_number = count + 1
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=row_number, column=column, value=value)
+            cell.alignment = wrapped
             if isinstance(value, str):
                 cell.data_type = "s"  # "=…" must stay text, never become a formula
             if column in (7, 8):
                 cell.protection = open_cell
                 cell.fill = input_fill
                 cell.number_format = "0"
+        sheet.row_dimensions[row_number].height = _height(values)
     if count:
         validation = DataValidation(
             type="whole",
@@ -88,9 +94,17 @@ def write_xlsx(rows, stream) -> None:
         )
         validation.add(f"G2:H{count + 1}")
         sheet.add_data_validation(validation)
-    for letter, width in zip("ABCDEFGH", (12, 28, 14, 60, 7, 7, 9, 9)):
+    for letter, width in zip("ABCDEFGH", WIDTHS):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "C2"
+    # Printed: A4 landscape, the numbers beside the names, the header on every page, page numbers.
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.oddFooter.center.text = _("Trang &P/&N")
     protection = sheet.protection
     protection.sheet = True
     protection.formatColumns = False
@@ -101,8 +115,8 @@ def write_xlsx(rows, stream) -> None:
     guide = workbook.create_sheet("HuongDan")
     lines = (
         _("Hướng dẫn nhập số liệu"),
-        _("Chỉ nhập vào cột total (tổng số hồ sơ tiếp nhận) và online (trong đó nộp trực tuyến)."),
-        _("Nhập số nguyên từ 0 trở lên; online không được lớn hơn total; không dùng công thức."),
+        _("Chỉ nhập vào cột Tổng số hồ sơ (tiếp nhận trong tháng) và Trong đó trực tuyến (nộp trực tuyến)."),
+        _("Nhập số nguyên từ 0 trở lên; số trực tuyến không được lớn hơn tổng số; không dùng công thức."),
         _("Các cột mã, tên, năm, tháng được khóa để đối chiếu; không sửa dòng tiêu đề, không thêm cột."),
         _("Để trống cả hai ô nghĩa là không có hồ sơ."),
         _("Tải tệp lên tại trang Nhập số liệu → Nhập từ tệp; hệ thống cho xem trước mọi thay đổi trước khi ghi."),
@@ -113,6 +127,15 @@ def write_xlsx(rows, stream) -> None:
     guide.column_dimensions["A"].width = 110
     workbook.active = 0
     workbook.save(stream)
+
+
+WIDTHS = (10, 24, 11, 52, 6, 6, 10, 11)  # characters: on A4 landscape at full size
+
+
+def _height(values) -> float:
+    """Points for a row whose text wraps within WIDTHS (spreadsheets do not grow rows on opening)."""
+    lines = max((math.ceil(len(str(value)) / max(width - 1, 1)) for value, width in zip(values, WIDTHS) if value), default=1)
+    return 15.0 * max(lines, 1)
 
 
 def formula_safe(value):
@@ -127,6 +150,6 @@ def write_csv(rows, stream) -> None:
     """UTF-8 with a byte-order mark so Excel reads the Vietnamese names correctly."""
     stream.write("\ufeff")
     writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(header_labels())
     for values in rows:
         writer.writerow([formula_safe(value) for value in values])

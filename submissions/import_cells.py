@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils.translation import gettext as _
 
 from . import rules
-from .import_reading import COLUMNS, RawRow
+from .import_reading import COLUMNS, RawRow, column_label
 from .rules import MAX_COUNT
 
 
@@ -102,18 +102,18 @@ class ParsedRow:
 def parse_row(raw: RawRow, *, from_text: bool, errors: list[RowError]) -> "ParsedRow | None":
     row_errors = []
     for column in sorted(raw.formulas, key=COLUMNS.index):
-        row_errors.append(_("ô %(column)s chứa công thức; chỉ nhận giá trị.") % {"column": column})
+        row_errors.append(_("ô %(column)s chứa công thức; chỉ nhận giá trị.") % {"column": column_label(column)})
     if row_errors:
         errors.extend(RowError(raw.row, message) for message in row_errors)
         return None
     parsed = {}
     for column, reader in (
-        ("unit_code", lambda v: read_code(v, "unit_code", numbers_allowed=True)),
-        ("procedure_code", lambda v: read_code(v, "procedure_code", numbers_allowed=False)),
-        ("year", lambda v: read_number(v, "year", from_text=from_text)),
-        ("month", lambda v: read_number(v, "month", from_text=from_text)),
-        ("total", lambda v: read_number(v, "total", from_text=from_text)),
-        ("online", lambda v: read_number(v, "online", from_text=from_text)),
+        ("unit_code", lambda v: read_code(v, column_label("unit_code"), numbers_allowed=True)),
+        ("procedure_code", lambda v: read_code(v, column_label("procedure_code"), numbers_allowed=False)),
+        ("year", lambda v: read_number(v, column_label("year"), from_text=from_text)),
+        ("month", lambda v: read_number(v, column_label("month"), from_text=from_text)),
+        ("total", lambda v: read_number(v, column_label("total"), from_text=from_text)),
+        ("online", lambda v: read_number(v, column_label("online"), from_text=from_text)),
     ):
         try:
             parsed[column] = reader(raw.values.get(column))

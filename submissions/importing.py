@@ -12,6 +12,7 @@ The steps, each in its module:
   all through the service (apply_import).
 """
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ from .spreadsheets import FileRefused, XlsxLimits
 from .unusual import checks_of, proposed_findings
 from .versions import MonthKey, month_versions
 
+NUMBER_LIKE = re.compile(r"[0-9]+([.,][0-9]+)?([eE][+-]?[0-9]+)?")  # a code a spreadsheet read as a number
 MAX_ROWS = 20_000
 MAX_COLUMNS = 30
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # a bigger workbook once unzipped is refused (zip bomb)
@@ -69,6 +71,8 @@ class ImportPreview:
     empty_months: list[MonthKey] = field(default_factory=list)
     # Changes far above the unit's own history for their procedure (plausibility): to look at again.
     warnings: list[RowError] = field(default_factory=list)
+    # What was read with a doubt that changes no number (a name's letters in a non-UTF-8 CSV).
+    notices: list[RowError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -164,6 +168,7 @@ def preview_import(*, data: bytes, filename: str, user=None) -> ImportPreview:
         preview.errors.append(RowError(None, refused.message))
         return preview
     preview.rows_read = len(raw_rows)
+    preview.notices = [RowError(raw.row, note) for raw in raw_rows for note in raw.notes]
     if not raw_rows:
         preview.errors.append(RowError(None, _("Tệp không có dòng số liệu nào.")))
         return preview
@@ -272,7 +277,11 @@ class _RowChecker:
             if not self.entering[unit.pk]:
                 row_errors.append(_("bạn không có quyền nhập số liệu cho %(unit)s.") % {"unit": unit.name})
         if procedure is None:
-            row_errors.append(_("không có thủ tục mã “%(code)s”.") % {"code": row.procedure_code})
+            message = _("không có thủ tục mã “%(code)s”.") % {"code": row.procedure_code}
+            if NUMBER_LIKE.fullmatch(row.procedure_code):
+                message += " " + _("Mã này có vẻ đã bị Excel đổi thành số (mất số 0 ở cuối, như 2.000930 → 2.00093); "
+                                   "hãy định dạng cột Mã thủ tục là văn bản (Text), nhập lại mã rồi lưu.")
+            row_errors.append(message)
         if unit is not None and procedure is not None:
             message = pair_error(unit, procedure)
             if message:

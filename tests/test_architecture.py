@@ -1,19 +1,21 @@
 """The structure the README describes, held by tests: data flows one way between the apps.
 
 units ← submissions ← targets ← reports: an app imports only the apps to its left (and itself);
-`dvctt_portal.figures`, which imports no app, may be used by all. Every module is parsed, lazy
-imports inside functions included; tests and migrations are left out. A test of the test plants
+`dvctt_portal.figures` and `dvctt_portal.text`, which import no app, may be used by all. Every
+module is parsed, lazy imports inside functions included; tests and migrations are left out. A test of the test plants
 a violation and expects it found.
 """
 
 import ast
 from pathlib import Path
 
+import pytest
+
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 APPS = ["units", "submissions", "targets", "reports"]
-SHARED = {"dvctt_portal.figures"}  # imports no app; every app may use it
+SHARED = {"dvctt_portal.figures", "dvctt_portal.text"}  # import no app; every app may use them
 
 
 def app_modules():
@@ -57,8 +59,9 @@ def test_every_app_imports_only_the_apps_before_it():
     assert back_imports(app_modules()) == []
 
 
-def test_the_shared_figures_module_imports_no_app():
-    source = (ROOT / "dvctt_portal" / "figures.py").read_text(encoding="utf-8")
+@pytest.mark.parametrize("shared", sorted(SHARED))
+def test_the_shared_modules_import_no_app(shared):
+    source = (ROOT / (shared.replace(".", "/") + ".py")).read_text(encoding="utf-8")
     assert [name for _line, name in imported_modules(source) if name.split(".")[0] in [*APPS, "dvctt_portal"]] == []
 
 

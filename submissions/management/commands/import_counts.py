@@ -45,8 +45,8 @@ class Command(BaseCommand):
             self.stdout.write("  " + line)
         if preview.ok and preview.empty_months:
             self.stdout.write(preview.empty_months_line())
-        for warning in preview.warnings:
-            self.stdout.write("  " + error_line(warning))
+        for line in [*preview.warnings, *preview.notices]:
+            self.stdout.write("  " + error_line(line))
         if not preview.ok:
             for line in preview.error_lines():
                 self.stderr.write("  " + line)
