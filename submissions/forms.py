@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 
 from .grid import GridRow
@@ -17,7 +17,6 @@ from .rules import MAX_COUNT
 from .services import CountsRefused, UnusualNotConfirmed, check_count_change
 from .versions import month_version
 
-WHOLE_NUMBER = re.compile(r"[0-9]+")
 NEGATIVE_NUMBER = re.compile(r"-\s*[0-9]+([.,][0-9]*)?")
 MAX_INPUT_LENGTH = 20
 
@@ -43,13 +42,13 @@ class CountField(forms.Field):
             raise ValidationError(_("Hãy nhập một số nguyên."), code="invalid")
         if NEGATIVE_NUMBER.fullmatch(text):
             raise ValidationError(_("Số hồ sơ không được âm."), code="negative")
-        if not WHOLE_NUMBER.fullmatch(text):
+        number = rules.typed_whole_number(text, comma_groups=not (get_language() or "vi").startswith("vi"))
+        if number is None:
             raise ValidationError(
-                _("“%(value)s” không phải số nguyên; hãy nhập số hồ sơ, không có dấu thập phân hay chữ.")
-                % {"value": text[:MAX_INPUT_LENGTH]},
+                _("“%(value)s” không phải số nguyên; hãy nhập số hồ sơ (có thể viết 1.000 hay 12 345), không có phần "
+                  "thập phân hay chữ.") % {"value": text[:MAX_INPUT_LENGTH]},
                 code="invalid",
             )
-        number = int(text)
         if number > MAX_COUNT:
             raise ValidationError(
                 _("Số quá lớn: tối đa %(max)s hồ sơ một tháng.") % {"max": f"{MAX_COUNT:,}".replace(",", ".")},

@@ -21,6 +21,7 @@ live feedback (tests/e2e/test_rules_in_the_browser.py checks that both agree).
 """
 
 import calendar
+import re
 from datetime import date
 
 from django.db.models import Q
@@ -94,6 +95,24 @@ def reporting_q(*, unit_kind: str, unit_id: int, unit_district_id: int) -> Q:
     if unit_kind == DEPARTMENT:
         return Q(authority=DISTRICT_AUTHORITY, department_id=unit_id)
     return Q(authority=COMMUNE_AUTHORITY) | Q(department__district_id=unit_district_id)
+
+
+DIGITS = re.compile(r"[0-9]+")
+# Thousands grouped as people write them: 1.000 and 12 345 (a dot, a space, a no-break or thin
+# space), as the portal itself writes numbers in Vietnamese; with `comma_groups` (the English
+# interface) 1,000 too. "2,5" groups nothing: it is two and a half, not a whole number.
+GROUP_SEPARATORS = ". \u00a0\u202f"
+
+
+def typed_whole_number(text: str, *, comma_groups: bool = False) -> int | None:
+    """The whole number a person typed ("7", "1.000", "12 345"), or None when it is not one."""
+    text = text.strip()
+    if DIGITS.fullmatch(text):
+        return int(text)
+    separators = re.escape(GROUP_SEPARATORS + ("," if comma_groups else ""))
+    if re.fullmatch(rf"[0-9]{{1,3}}(?:[{separators}][0-9]{{3}})+", text) and len(set(re.sub("[0-9]", "", text))) == 1:
+        return int(re.sub("[^0-9]", "", text))
+    return None
 
 
 def count_error(total, online) -> str | None:

@@ -27,7 +27,7 @@ from units.models import Unit
 from . import cycle, exporting, grid as grids, importing, rules, services
 from .forms import MONTH_CHECKED, CountGridForm, LockForm, MonthActionForm, UploadForm
 from .locks import future_message, lock_message, period_label
-from .models import ChangeReason, MonthComment, MonthReport, UnusualCheck
+from .models import Authority, ChangeReason, MonthComment, MonthReport, UnusualCheck
 from .services import (
     CountsRefused, StaleCounts, UnusualNotConfirmed, lock_period, merge_stale_grid, save_month, unlock_period,
 )
@@ -89,6 +89,10 @@ def _grid_context(request, grid, form, can_edit, conflict="", both_changed=(), u
         "conflict": conflict,
         "cycle": _cycle_panel(request.user, grid),
         "month_checked": form[MONTH_CHECKED],
+        # A commune's district procedures (some 80 rows) fold while none has a figure (the script
+        # folds them; without it every row shows). Never after a refused save: its rows are wanted.
+        "folded_sections": [section.key for section in grid.sections if not form.is_bound
+                            and section.key == Authority.DISTRICT and not any(row.is_saved for row in section.rows)],
         "both_changed_count": len(both_changed),
         "updated_count": len(updated),
         **extra,

@@ -1,6 +1,7 @@
 from django import template
 
 from dvctt_portal.figures import format_number, format_rate
+from dvctt_portal.text import fold as fold_text
 
 register = template.Library()
 
@@ -20,3 +21,9 @@ def number(value):
 def blank(value):
     """A saved count, or nothing when there is no saved row."""
     return "—" if value is None else format_number(value)
+
+
+@register.filter
+def fold(value):
+    """Text as the grid's filter compares it: no diacritics, lower case (dvctt_portal.text)."""
+    return fold_text(value)
