@@ -13,7 +13,7 @@ Nothing here adds dossiers or divides them: every figure is read from the engine
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -91,12 +91,12 @@ ASPECT_KINDS = {
 
 def _unit_columns(with_kind: bool):
     columns = [
-        Column("name", _("Đơn vị"), "text", width=34),
+        Column("name", _("Đơn vị"), "text", width=20),
         Column("code", _("Mã đơn vị"), "text", width=11),
     ]
     if with_kind:
         columns.append(Column("kind", _("Loại đơn vị"), "text", width=18))
-    columns.append(Column("position", _("Xếp hạng"), "text", width=9, order="position_order"))
+    columns.append(Column("position", _("Xếp hạng"), "text", width=8, order="position_order"))
     return columns
 
 
@@ -104,7 +104,7 @@ def _rule_columns(rules, aspects_for):
     columns = []
     for index, rule in enumerate(rules):
         for aspect in aspects_for(rule):
-            width = {"status": 15, "value": 11, "rate": 9}.get(aspect, 10)
+            width = {"status": 10, "value": 10, "rate": 9, "shortfall": 8}.get(aspect, 9)
             columns.append(Column(_rule_key(index, aspect), rule_header(rule, aspect), ASPECT_KINDS[aspect], rule, width))
     return columns
 
@@ -113,14 +113,17 @@ def overview_columns(rules) -> list[Column]:
     """The district overview: per rule its value, target, status and shortfall; the points."""
     # The points come right after the unit, so they stay in view on a 1366-px screen; the kind
     # is a filter (and shows in which rule columns a unit has figures).
+    # Narrow enough that three rules print on one A4 landscape page at 9 pt (reports.workbooks).
     unit_name, unit_code, position = _unit_columns(with_kind=False)
+    narrow = {"value": 9, "target": 8, "status": 9, "shortfall": 7}
     return [
-        unit_name,
-        unit_code,
-        Column("points", _("Điểm trừ"), "points", width=9),
-        position,
-        *_rule_columns(rules, lambda rule: ["value", "target", "status", "shortfall"]),
-        Column("reported", _("Số liệu"), "text", width=18),
+        replace(unit_name, width=15),
+        replace(unit_code, width=11),
+        Column("points", _("Điểm trừ"), "points", width=7),
+        replace(position, width=7),
+        *[replace(column, width=narrow[column.key.split("_", 1)[1]])
+          for column in _rule_columns(rules, lambda rule: ["value", "target", "status", "shortfall"])],
+        Column("reported", _("Số liệu"), "text", width=12),
     ]
 
 
@@ -135,8 +138,8 @@ def scoring_columns(rules) -> list[Column]:
     return [
         *_unit_columns(with_kind=False),
         *_rule_columns(rules, aspects),
-        Column("points", _("Điểm trừ"), "points", width=9),
-        Column("flagged", _("Bị trừ điểm"), "text", width=11),
+        Column("points", _("Điểm trừ"), "points", width=7),
+        Column("flagged", _("Bị trừ điểm"), "text", width=8),
     ]
 
 
@@ -224,17 +227,17 @@ def ranking_rows(progress: Progress, kind: str):
 def summary_columns() -> list[Column]:
     return [
         Column("rule", _("Mã chỉ tiêu"), "text", width=10),
-        Column("label", _("Nội dung chỉ tiêu"), "text", width=48),
-        Column("target", _("Chỉ tiêu"), "target", width=10),
-        Column("units", _("Số đơn vị"), "count", width=9),
+        Column("label", _("Nội dung chỉ tiêu"), "text", width=34),
+        Column("target", _("Chỉ tiêu"), "target", width=9),
+        Column("units", _("Số đơn vị"), "count", width=8),
         *[
-            Column(f"status_{status.value}", STATUS_COLUMN_LABELS[status], "count", width=11)
+            Column(f"status_{status.value}", STATUS_COLUMN_LABELS[status], "count", width=9)
             for status in Status
         ],
-        Column("online", _("Trực tuyến"), "count", width=11),
-        Column("total", _("Tổng số"), "count", width=11),
-        Column("rate", _("Tỷ lệ toàn huyện"), "rate", width=11),
-        Column("points", _("Điểm trừ nếu không đạt"), "points", width=11),
+        Column("online", _("Trực tuyến"), "count", width=10),
+        Column("total", _("Tổng số"), "count", width=10),
+        Column("rate", _("Tỷ lệ toàn huyện"), "rate", width=9),
+        Column("points", _("Điểm trừ nếu không đạt"), "points", width=9),
     ]
 
 
@@ -275,16 +278,16 @@ def summary_rows(progress: Progress):
 def procedure_columns(*, with_unit: bool) -> list[Column]:
     columns = []
     if with_unit:
-        columns += [Column("unit_code", _("Mã đơn vị"), "text", width=11), Column("unit_name", _("Đơn vị"), "text", width=30)]
+        columns += [Column("unit_code", _("Mã đơn vị"), "text", width=10), Column("unit_name", _("Đơn vị"), "text", width=22)]
     columns += [
-        Column("procedure_code", _("Mã thủ tục"), "text", width=14),
-        Column("procedure_name", _("Tên thủ tục"), "text", width=60),
-        Column("field", _("Lĩnh vực"), "text", width=22),
-        Column("level", _("Mức độ"), "text", width=12),
-        Column("rules", _("Tính cho chỉ tiêu"), "text", width=10),
-        Column("total", _("Tổng số hồ sơ"), "count", width=11),
-        Column("online", _("Trực tuyến"), "count", width=11),
-        Column("rate", _("Tỷ lệ trực tuyến"), "rate", width=11),
+        Column("procedure_code", _("Mã thủ tục"), "text", width=11),
+        Column("procedure_name", _("Tên thủ tục"), "text", width=42),
+        Column("field", _("Lĩnh vực"), "text", width=16),
+        Column("level", _("Mức độ"), "text", width=10),
+        Column("rules", _("Tính cho chỉ tiêu"), "text", width=9),
+        Column("total", _("Tổng số hồ sơ"), "count", width=9),
+        Column("online", _("Trực tuyến"), "count", width=9),
+        Column("rate", _("Tỷ lệ trực tuyến"), "rate", width=9),
     ]
     return columns
 

@@ -2,6 +2,7 @@
 that knows which of their edits would move a locked period's figures."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from django.core.exceptions import PermissionDenied
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
@@ -87,6 +88,13 @@ class ServiceWrites:
 class DistrictAdmin(FoldedSearch, ServiceWrites, admin.ModelAdmin):
     list_display = ["code", "name", "province", "report_due_day"]
     search_fields = ["code", "name", "province"]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "province", "report_due_day"]}),
+        (_("Văn bản báo cáo năm (thể thức theo Nghị định 30/2020/NĐ-CP)"), {"fields": [
+            "place_name", "report_symbol", "recipients", ("preparer_title", "preparer_name"),
+            "signer_on_behalf", "signer_capacity", ("signer_title", "signer_name"),
+        ]}),
+    ]
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and (obj.units.exists() or obj.people.exists()):

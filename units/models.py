@@ -17,6 +17,22 @@ class District(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(28)],
         help_text=_("Số liệu của một tháng phải được đơn vị xác nhận chậm nhất vào ngày này của tháng sau (1–28)."),
     )
+    # How the year-end documents are signed (Decree 30/2020/NĐ-CP's presentation of a report).
+    place_name = models.CharField(
+        _("địa danh ghi ngày tháng"), max_length=100, blank=True,
+        help_text=_("Như “Đức Thọ” trong “Đức Thọ, ngày … tháng … năm …”; để trống thì lấy theo tên huyện."),
+    )
+    report_symbol = models.CharField(_("ký hiệu văn bản báo cáo"), max_length=30, default="BC-UBND",
+                                     help_text=_("Phần sau dấu “/” của dòng “Số: …/BC-UBND”."))
+    recipients = models.TextField(_("nơi nhận"), default="- Như trên;\n- Lưu: VT.",
+                                  help_text=_("Mỗi dòng một nơi nhận, như trên văn bản."))
+    preparer_title = models.CharField(_("chức danh người lập biểu"), max_length=100, default="NGƯỜI LẬP BIỂU")
+    preparer_name = models.CharField(_("họ tên người lập biểu"), max_length=100, blank=True)
+    signer_on_behalf = models.CharField(_("thẩm quyền ký (TM.)"), max_length=100, default="TM. ỦY BAN NHÂN DÂN",
+                                        blank=True)
+    signer_capacity = models.CharField(_("ký thay (KT.)"), max_length=100, default="KT. CHỦ TỊCH", blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=100, default="PHÓ CHỦ TỊCH")
+    signer_name = models.CharField(_("họ tên người ký"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -24,6 +40,16 @@ class District(models.Model):
         verbose_name_plural = _("huyện")
 
     def __str__(self):
+        return self.name
+
+    @property
+    def place(self) -> str:
+        """Where its documents are dated: the place name set, or its name without "Huyện"."""
+        if self.place_name:
+            return self.place_name
+        for prefix in ("Huyện ", "Thị xã ", "Thành phố ", "Quận "):
+            if self.name.startswith(prefix):
+                return self.name[len(prefix):]
         return self.name
 
 

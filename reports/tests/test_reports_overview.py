@@ -84,16 +84,19 @@ def test_the_download_is_exactly_the_filtered_and_sorted_table(client_for, home_
     assert response["Content-Disposition"] == 'attachment; filename="tong-hop-dvctt-2020-thang-09.xlsx"'
     sheet = load_workbook(BytesIO(response.content)).active
     header = [cell.value for cell in sheet[HEADER_ROW]]
-    assert header[:4] == ["Đơn vị", "Mã đơn vị", "Điểm trừ", "Xếp hạng"]
+    assert header[:5] == ["STT", "Đơn vị", "Mã đơn vị", "Điểm trừ", "Xếp hạng"]
     assert "D1 · kết quả" not in header and header[-2:] == ["C2 · còn thiếu", "Số liệu"]
-    names = [row[0] for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
+    rows = list(sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+    rows = rows[:next((index for index, row in enumerate(rows) if row[0] is None), len(rows))]  # the table, not the signatures
+    assert [row[0] for row in rows] == list(range(1, len(rows) + 1))  # STT
+    names = [row[1] for row in rows]
     assert len(names) == 16 == rows_of(html)
     assert names == sorted(names, key=html.index)  # the page's order
     assert names[0] == "Xã Tùng Ảnh"
     c2 = header.index("C2 · kết quả")
-    values = {row[0]: row[c2] for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
+    values = {row[1]: row[c2] for row in rows}
     assert values["Thị trấn Đức Thọ"] == pytest.approx(0.2) and values["Xã Tùng Ảnh"] == pytest.approx(0.5)
-    assert "Loại đơn vị: Xã, thị trấn" in sheet["A5"].value
+    assert "Loại đơn vị: Xã, thị trấn" in sheet["A6"].value
 
 
 def test_a_unit_head_sees_the_ranking_but_no_other_units_figures(client_for, head_of_commune_a, figures):

@@ -59,7 +59,7 @@ def test_the_workbook_has_a_summary_a_sheet_per_kind_of_unit_and_the_procedure_d
     assert workbook.sheetnames == ["Tổng hợp", "Xã, thị trấn", "Phòng, ban cấp huyện", "Chi tiết thủ tục"]
     header, _rows = table(workbook["Xã, thị trấn"])
     assert header == [
-        "Đơn vị", "Mã đơn vị", "Xếp hạng",
+        "STT", "Đơn vị", "Mã đơn vị", "Xếp hạng",
         "C1 · trực tuyến", "C1 · tổng số", "C1 · chỉ tiêu", "C1 · đánh giá", "C1 · còn thiếu",
         "C2 · trực tuyến", "C2 · tổng số", "C2 · tỷ lệ", "C2 · chỉ tiêu", "C2 · đánh giá", "C2 · còn thiếu",
         "Điểm trừ", "Bị trừ điểm",
@@ -123,32 +123,75 @@ def test_missed_cells_are_filled_and_written_in_words(client_for, home_affairs, 
     assert commune_b["C2 · đánh giá"].value == "đạt"
 
 
-def test_every_sheet_freezes_filters_and_prints_on_a4_landscape_fitted_to_width(client_for, home_affairs, year):
+def test_every_sheet_freezes_filters_and_prints_on_a4_landscape_never_under_9_pt(client_for, home_affairs, year):
     workbook = download(client_for(home_affairs))
     for sheet in workbook:
         last_row = HEADER_ROW + len(table(sheet)[1])
-        assert sheet.freeze_panes in ("B9", "C9"), sheet.title
+        assert sheet.freeze_panes in ("C10", "D10"), sheet.title  # STT and the unit (or rule) stay in view
         assert sheet.auto_filter.ref == f"A{HEADER_ROW}:{sheet.cell(HEADER_ROW, sheet.max_column).column_letter}{last_row}"
         assert sheet.page_setup.orientation == "landscape"
         assert sheet.page_setup.paperSize == 9  # A4
-        assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
-        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert 75 <= sheet.page_setup.scale <= 100  # 12-pt text printed at 9 pt or more
+        assert not sheet.sheet_properties.pageSetUpPr.fitToPage  # never shrunk to fit
         assert sheet.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+        assert sheet.oddFooter.center.text == "Trang &P/&N"
         assert all(sheet.column_dimensions[letter].width for letter in "ABC")
         assert all(cell.font.b for cell in sheet[HEADER_ROW] if cell.value)
 
 
-def test_the_title_block_reads_like_an_official_form(client_for, home_affairs, year):
+def test_every_cell_is_times_new_roman_and_every_row_as_tall_as_its_text(client_for, home_affairs, year):
+    workbook = download(client_for(home_affairs))
+    for sheet in workbook:
+        fonts = {cell.font.name for row in sheet.iter_rows() for cell in row if cell.value is not None}
+        assert fonts == {"Times New Roman"}, (sheet.title, fonts)
+        header, rows = table(sheet)
+        assert [row["STT"].value for row in rows] == list(range(1, len(rows) + 1))
+        for number in range(HEADER_ROW, HEADER_ROW + len(rows) + 1):
+            assert sheet.row_dimensions[number].height, (sheet.title, number)
+    detail = workbook["Chi tiết thủ tục"]
+    header, rows = table(detail)
+    wrapped = next(row for row in rows if len(row["Mức độ"].value) > detail.column_dimensions["H"].width)
+    assert wrapped["Mức độ"].alignment.wrap_text
+    assert detail.row_dimensions[wrapped["Mức độ"].row].height >= 2 * 15  # "Mức độ 3 (một phần)" on two lines
+
+
+def test_a_unit_sheet_lists_the_units_in_ranking_order(client_for, home_affairs, year):
+    header, rows = table(download(client_for(home_affairs))["Xã, thị trấn"])
+    ranks = [row["Xếp hạng"].value for row in rows]
+    numbers = [int(rank.split("/")[0]) for rank in ranks if rank]
+    assert numbers == sorted(numbers) and numbers[0] == 1
+
+
+def test_the_title_block_and_the_closing_read_like_an_official_report(client_for, home_affairs, year):
+    from units.models import District
+
+    District.objects.filter(code="440").update(preparer_name="Nguyễn Thị Hoa", signer_name="Lê Văn Phó")
     sheet = download(client_for(home_affairs))["Tổng hợp"]
-    texts = [cell.value for row in sheet.iter_rows(max_row=6) for cell in row if cell.value]
-    assert texts[0] == "UBND HUYỆN ĐỨC THỌ"
-    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in texts and "Độc lập - Tự do - Hạnh phúc" in texts
-    assert "BẢNG TỔNG HỢP KẾT QUẢ THỰC HIỆN CHỈ TIÊU DVCTT MỨC ĐỘ 3, 4 NĂM 2020" in texts
+    cells = {cell.value: cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
+    texts = [cell.value for row in sheet.iter_rows(max_row=HEADER_ROW - 1) for cell in row if cell.value]
+    assert texts[:2] == ["ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+    assert texts[2:4] == ["HUYỆN ĐỨC THỌ", "Độc lập - Tự do - Hạnh phúc"]
+    for ruled in ("HUYỆN ĐỨC THỌ", "Độc lập - Tự do - Hạnh phúc"):  # each block with its rule under it
+        assert cells[ruled].font.u == "single" and cells[ruled].font.b
+    assert texts[4].startswith("Số:") and texts[4].endswith("/BC-UBND")
+    today = timezone.localdate()  # in Asia/Ho_Chi_Minh
+    month = f"{today.month:02d}" if today.month < 3 else str(today.month)
+    assert texts[5] == f"Đức Thọ, ngày {today.day:02d} tháng {month} năm {today.year}" and cells[texts[5]].font.i
+    title = "BẢNG TỔNG HỢP KẾT QUẢ THỰC HIỆN CHỈ TIÊU DVCTT MỨC ĐỘ 3, 4 NĂM 2020"
+    assert title in texts and cells[title].font.sz == 14
     line = next(text for text in texts if text.startswith("Theo Công văn"))
-    assert "Theo Công văn số 2440/UBND-VH ngày 30/9/2020" in line
-    assert f"Ngày lập: {timezone.localdate():%d/%m/%Y}" in line  # in Asia/Ho_Chi_Minh
-    assert "Số liệu năm 2020 chưa khóa" in line
-    assert "A4:M4" in {str(merged) for merged in sheet.merged_cells.ranges}
+    assert "Theo Công văn số 2440/UBND-VH ngày 30/9/2020" in line and "Số liệu năm 2020 chưa khóa" in line
+    # Under the table: Nơi nhận, the preparer and the signer, with room to sign between title and name.
+    assert cells["Nơi nhận:"].font.b and cells["Nơi nhận:"].font.i
+    assert "- Như trên;" in cells and "- Lưu: VT." in cells
+    for signer_line in ("NGƯỜI LẬP BIỂU", "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"):
+        assert cells[signer_line].font.b, signer_line
+    assert cells["Lê Văn Phó"].row - cells["PHÓ CHỦ TỊCH"].row >= 4
+    assert cells["Nguyễn Thị Hoa"].row == cells["Lê Văn Phó"].row
+    assert cells["Nơi nhận:"].column < cells["NGƯỜI LẬP BIỂU"].column < cells["TM. ỦY BAN NHÂN DÂN"].column
+    annex = download(client_for(home_affairs))["Xã, thị trấn"]
+    annex_texts = {cell.value for row in annex.iter_rows() for cell in row if isinstance(cell.value, str)}
+    assert "PHÓ CHỦ TỊCH" in annex_texts and "Nơi nhận:" not in annex_texts  # an annex is signed, not sent
 
 
 def test_the_summary_sheet_gives_each_rule_across_the_district(client_for, home_affairs, year):
@@ -186,7 +229,7 @@ def test_text_that_looks_like_a_formula_stays_text(client_for, home_affairs, com
         assert cell.quotePrefix
     overview = client_for(home_affairs).get(reverse("reports:overview_xlsx"), {"year": 2020, "through": 12})
     sheet = load_workbook(BytesIO(overview.content)).active
-    assert sheet[f"A{HEADER_ROW + 1}"].value == names[0] and sheet[f"A{HEADER_ROW + 1}"].data_type == "s"
+    assert sheet[f"B{HEADER_ROW + 1}"].value == names[0] and sheet[f"B{HEADER_ROW + 1}"].data_type == "s"
 
 
 def test_the_command_writes_the_same_workbook(tmp_path, client_for, home_affairs, year):

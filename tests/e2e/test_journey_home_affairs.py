@@ -19,7 +19,7 @@ from .conftest import assert_accessible_basics, assert_no_overflow, log_in, path
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-HEADER_ROW = 8  # the workbooks' header row, under the official title block
+from reports.workbooks import HEADER_ROW  # the workbooks' header row, under the official title block
 COMMUNE = "18229"
 
 
@@ -149,7 +149,7 @@ def test_home_affairs_filter_download_check_the_files_and_lock_the_year(new_page
                 row["Mã đơn vị"]: as_page_number(row["Điểm trừ"]) for row in table if row["Bị trừ điểm"] == "Có"
             }
     assert flagged_in_file == flagged_on_page
-    notes = {row[0]: row[2] for row in workbook["Tổng hợp"].iter_rows(values_only=True) if len(row) > 2 and row[0]}
+    notes = {row[0]: row[3] for row in workbook["Tổng hợp"].iter_rows(values_only=True) if len(row) > 3 and row[0]}
     assert notes["Số đơn vị không đạt chỉ tiêu (bị trừ điểm)"] == len(flagged_on_page)
     assert as_page_number(notes["Tổng số điểm trừ"]) == facts["tổng số điểm trừ"]
 
