@@ -116,10 +116,27 @@ def table_columns(columns: list[Column], *, links=None) -> list[tuple[str, table
         options = {"accessor": column.key, "verbose_name": column.header, "order_by": (column.order_key,),
                    "url_of": links.get(column.key)}
         if column.kind == "target":
-            built.append((column.key, TargetColumn(rule=column.rule, **options)))
+            table_column = TargetColumn(rule=column.rule, **options)
         else:
-            built.append((column.key, COLUMN_CLASSES[column.kind](**options)))
+            table_column = COLUMN_CLASSES[column.kind](**options)
+        # Under its rule's heading a column needs only its aspect ("kết quả", not "C1 · kết quả").
+        table_column.short_header = str(column.header).split(" · ", 1)[-1]
+        built.append((column.key, table_column))
     return built
+
+
+def column_groups(columns: list[Column]) -> list[tuple[str, int]]:
+    """The heading over each run of a rule's columns ("C1 — chỉ tiêu 20 hồ sơ: …") with how many
+    columns it spans; ("", 1) over a column of no rule."""
+    groups = []
+    for column in columns:
+        if column.rule is not None and groups and groups[-1][2] is column.rule:
+            label, span, rule = groups[-1]
+            groups[-1] = (label, span + 1, rule)
+            continue
+        label = "" if column.rule is None else f"{column.rule.code} — {column.rule.label} ({_('chỉ tiêu')} {target_text(column.rule)})"
+        groups.append((label, 1, column.rule))
+    return [(label, span) for label, span, _rule in groups]
 
 
 class ReportTable(tables.Table):
@@ -130,6 +147,10 @@ class ReportTable(tables.Table):
         template_name = "reports/table.html"
         attrs = {"class": "data-table"}
         empty_text = _("Không có đơn vị nào khớp với bộ lọc.")
+
+    def __init__(self, *args, groups=None, **kwargs):
+        self.groups = groups or []  # column_groups: a heading row over the rules' columns
+        super().__init__(*args, **kwargs)
 
     @cached_property
     def body_html(self):

@@ -49,7 +49,7 @@ from .reminders import pending_months, pending_sentence
 from .locks import lock_description, year_lock
 from .periods import PeriodForm, known_year, default_year, district_policies, period_from_query, period_of, with_defaults
 from .rows import procedure_columns, procedure_rows, ranking_rows, summary_rows
-from .tables import ReportTable, table_columns
+from .tables import ReportTable, column_groups, table_columns
 from .workbooks import XLSX_CONTENT_TYPE, completeness_workbook, overview_workbook, scoring_workbook
 
 
@@ -190,6 +190,7 @@ class OverviewView(LoginRequiredMixin, tables.SingleTableMixin, FilterView):
         links = {"name": lambda record: dashboard_url(record["code"], query)}
         return {
             "extra_columns": table_columns(self.report.columns, links=links),
+            "groups": column_groups(self.report.columns),
             "attrs": {"class": "data-table data-table--overview", "aria-labelledby": "units-heading"},
         }
 

@@ -25,7 +25,9 @@ COMMUNE = "18229"
 
 def page_table(table):
     """[{header: cell text}] of an HTML table (headers without the sort arrows)."""
-    headers = [" ".join(text.split()) for text in table.locator("thead th").all_inner_texts()]
+    # the column headers (under the rules' group row), each with its full name ("C1 · kết quả")
+    headers = [" ".join((th.get_attribute("title") or th.inner_text()).split())
+               for th in table.locator("thead tr:last-child th").all()]
     rows = []
     for row in table.locator("tbody tr").all():
         cells = [" ".join(text.split()) for text in row.locator("td").all_inner_texts()]
