@@ -102,7 +102,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
-    "axes",
+    "dvctt_portal.axes_app.AxesConfig",  # django-axes, named in Vietnamese
     "units",
     "submissions",
     "targets",

@@ -12,6 +12,7 @@ from django.db.models import Q
 from dvctt_portal.text import fold, matches, search
 
 from . import services
+from .forms import PersonCreationForm
 from .models import District, Person
 
 
@@ -116,11 +117,47 @@ class PersonInline(admin.StackedInline):
 
 @admin.register(Person)
 class PersonAdmin(FoldedSearch, ServiceWrites, admin.ModelAdmin):
-    list_display = ["user", "district", "unit"]
+    """People: adding one is a single form — login, name, password, role, unit — written by
+    services.create_person (as `add_user` does); changing one changes where they work."""
+
+    list_display = ["user", "full_name", "district", "unit"]
     list_filter = ["district", "unit__kind"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
     list_select_related = ["user", "district", "unit"]
     autocomplete_fields = ["unit"]
+    add_form = PersonCreationForm
+    add_fieldsets = [
+        (_("Tài khoản"), {"fields": ["username", "full_name", "email", "password1", "password2"]}),
+        (_("Vai trò và nơi làm việc"), {"fields": ["role", "unit", "district"]}),
+    ]
+
+    @admin.display(description=_("Họ và tên"))
+    def full_name(self, obj):
+        return obj.user.get_full_name()
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+            kwargs["fields"] = None
+        return super().get_form(request, obj, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return self.save_through_service(obj, user=request.user)
+        data = form.cleaned_data
+        try:
+            person = services.create_person(
+                username=data["username"], full_name=data["full_name"], email=data.get("email") or "",
+                password=data["password1"], role=data["role"], unit=data.get("unit"), district=data.get("district"),
+                user=request.user,
+            )
+        except services.Refused as refused:
+            raise PermissionDenied(refused.message) from None
+        obj.pk, obj.user, obj.unit, obj.district = person.pk, person.user, person.unit, person.district
+        obj._state.adding = False
 
     def save_through_service(self, obj, *, user):
         services.save_person(person=obj, user=user)

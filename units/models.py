@@ -158,8 +158,9 @@ class Person(models.Model):
     )
 
     class Meta:
-        verbose_name = _("người dùng")
-        verbose_name_plural = _("người dùng")
+        # Not "người dùng": that is the logins' menu (django.contrib.auth); this one is the people.
+        verbose_name = _("cán bộ")
+        verbose_name_plural = _("cán bộ (vai trò, nơi làm việc)")
 
     def __str__(self):
         return self.user.get_full_name() or self.user.get_username()

@@ -119,3 +119,37 @@ def assign_role(*, user, role: str, unit=None, district=None) -> None:
     except ValidationError as error:
         raise ValueError(" ".join(error.messages)) from None
 
+
+
+def split_full_name(full_name: str) -> tuple[str, str]:
+    """"Lê Minh Quân" → ("Lê Minh", "Quân"): family and middle names, then the given name, which
+    Vietnamese greet by (the account's first and last name fields hold them in that order)."""
+    family, _space, given = " ".join(full_name.split()).rpartition(" ")
+    return family, given
+
+
+def given_name(account) -> str:
+    """Whom to greet: the last word of the full name ("Quân"), else the login."""
+    words = account.get_full_name().split()
+    return words[-1] if words else account.get_username()
+
+
+@transaction.atomic
+def create_person(*, username: str, full_name: str, email: str, password: str, role: str, unit=None,
+                  district=None, user=None) -> Person:
+    """A login, its role and where the person works, in one step (the admin's "add" form), as
+    `add_user` does on the command line. `password` is already validated; a taken login or a
+    role without the unit it needs is refused (Refused) and nothing is written."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if User.objects.filter(username__iexact=username).exists():
+        raise Refused(_("Tên đăng nhập %(username)s đã có người dùng.") % {"username": username})
+    account = User(username=username, email=email)
+    account.first_name, account.last_name = split_full_name(full_name)
+    save_account(account=account, password=password, user=user)
+    try:
+        assign_role(user=account, role=role, unit=unit, district=district)
+    except ValueError as error:
+        raise Refused(str(error)) from None
+    return Person.objects.select_related("unit", "district").get(user=account)

@@ -3,6 +3,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from units.access import home_unit
+from units import services
 from units.roles import Role, role_of
 
 register = template.Library()
@@ -35,3 +36,9 @@ def nav_links(context):
             continue
         links.append({"url": url, "label": label, "active": request.path.startswith(url) and url != "/"})
     return links
+
+
+@register.filter
+def given_name(account) -> str:
+    """Whom to greet: "Quân" for Lê Minh Quân (units.services.given_name)."""
+    return services.given_name(account)

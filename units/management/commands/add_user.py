@@ -10,7 +10,7 @@ from django.db import transaction
 
 from units.models import District, Unit
 from units.roles import ROLE_GROUPS, Role
-from units.services import assign_role, save_account
+from units.services import assign_role, save_account, split_full_name
 
 
 class Command(BaseCommand):
@@ -62,7 +62,7 @@ class Command(BaseCommand):
             if created:
                 user = User(username=username)
             if full_name:
-                user.first_name, _, user.last_name = full_name.rpartition(" ")
+                user.first_name, user.last_name = split_full_name(full_name)
             save_account(account=user, password=password)
             assign_role(user=user, role=role, unit=unit_obj, district=district_obj)
         verb = "Đã tạo" if created else "Đã cập nhật"
