@@ -135,10 +135,12 @@ class Person(threading.Thread):
             total = 1 + (pk + iteration) % 17
             online = (total * (pk % 4)) // 4
             form[f"p{pk}_total"], form[f"p{pk}_online"] = str(total), str(online)
-            form[f"p{pk}_checked"] = "on"  # a person who looked at any unusual value (issue 15) and ticked it
             values[pk] = (total, online)
-        form["month_checked"] = "on"
-        status, location, _content = self.timed("grid post", "POST", url, form, expect=(302,))
+        status, location, content = self.timed("grid post", "POST", url, form, expect=(200, 302))
+        if status == 200:  # unusual values (issue 15): the person looks at them, ticks them and saves again
+            ticked = re.findall(rb'name="((?:p\d+|month)_checked)" value="([^"]*)"', content)
+            form.update({name.decode(): value.decode() for name, value in ticked})
+            status, location, _content = self.timed("grid post", "POST", url, form, expect=(302,))
         if status == 409:
             self.conflicts += 1
         elif status == 302:

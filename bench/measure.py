@@ -402,7 +402,8 @@ class Bench:
 
             def confirm():
                 # The person has looked at the preview's unusual values (issue 15) and ticks the box.
-                return client.post("/entry/import/confirm/", {"sha256": digest, "confirm_unusual": "1"})
+                ticked = re.search(r'name="confirm_unusual" value="([^"]*)"', page)
+                return client.post("/entry/import/confirm/", {"sha256": digest, "confirm_unusual": ticked.group(1) if ticked else ""})
 
             started_attempt = time.perf_counter()
             if attempt == 0:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import get_language, gettext_lazy
 
 
-from .grid import GridRow
+from .grid import GridRow, ticked_figures
 from .models import DossierCount
 from . import rules
 from .rules import MAX_COUNT
@@ -78,10 +78,9 @@ class CountGridForm(forms.Form):
             )
             self.fields[row.total_name].widget.attrs["data-total"] = True  # the grid's script finds its inputs so
             self.fields[row.online_name].widget.attrs["data-online"] = True
-            self.fields[row.checked_name] = forms.BooleanField(
-                required=False, label=_("Đã kiểm tra, số liệu thủ tục %(code)s đúng") % {"code": code}
-            )
-        self.fields[MONTH_CHECKED] = forms.BooleanField(required=False, label=gettext_lazy("Đã kiểm tra, số liệu cả tháng đúng"))
+            # A tick sends back the figures it vouches for ("total:1000"), not just "on".
+            self.fields[row.checked_name] = forms.CharField(required=False, max_length=200)
+        self.fields[MONTH_CHECKED] = forms.CharField(required=False, max_length=200)
         self.fields["version"].error_messages["required"] = _(
             "Trang nhập liệu thiếu thông tin phiên bản — hãy tải lại trang."
         )
@@ -116,11 +115,12 @@ class CountGridForm(forms.Form):
         }
 
     def confirmed(self) -> frozenset:
-        """The rows ticked "Đã kiểm tra, số liệu đúng" (procedure ids; None for the month as a whole),
-        for services.save_month."""
-        ticked = {row.procedure.pk for row in self.rows if self.cleaned_data.get(row.checked_name)}
-        if self.cleaned_data.get(MONTH_CHECKED):
-            ticked.add(None)
+        """The flagged figures ticked "Đã kiểm tra, số liệu đúng": (procedure id, or None for the month
+        as a whole; field; value), for services.save_month."""
+        ticked = set()
+        for row in self.rows:
+            ticked |= ticked_figures(row.procedure.pk, self.cleaned_data.get(row.checked_name))
+        ticked |= ticked_figures(None, self.cleaned_data.get(MONTH_CHECKED))
         return frozenset(ticked)
 
     def row_errors(self, row: GridRow) -> list[str]:

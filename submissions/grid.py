@@ -33,6 +33,20 @@ def next_month(year: int, month: int) -> tuple[int, int]:
     return (year + 1, 1) if month == 12 else (year, month + 1)
 
 
+def tick_value(findings) -> str:
+    return ",".join(sorted({f"{finding.unusual.field}:{finding.unusual.value}" for finding in findings}))
+
+
+def ticked_figures(procedure_id, posted: str) -> set[tuple]:
+    """(procedure id or None, field, value) for each "field:value" a tick sent back."""
+    figures = set()
+    for token in (posted or "").split(","):
+        field_name, _colon, value = token.partition(":")
+        if field_name in ("total", "online") and value.isdigit() and len(value) <= 9:
+            figures.add((procedure_id, field_name, int(value)))
+    return figures
+
+
 @dataclass
 class GridRow:
     procedure: Procedure
@@ -46,6 +60,12 @@ class GridRow:
     @property
     def checked_name(self) -> str:
         return f"p{self.procedure.pk}_checked"
+
+    @property
+    def tick_value(self) -> str:
+        """What the row's tick vouches for: each flagged figure as "field:value" ("total:1000"), so
+        a tick confirms the numbers shown and no other (services.save_month)."""
+        return tick_value([*self.pending, *(item.finding for item in self.unusual if not item.confirmed)])
 
     @property
     def asks_tick(self) -> bool:
@@ -131,6 +151,10 @@ class Grid:
     last_change: LastChange | None
     month_unusual: list[Flagged] = field(default_factory=list)  # of the unit-month as a whole (plausibility)
     month_pending: list = field(default_factory=list)
+
+    @property
+    def month_tick_value(self) -> str:
+        return tick_value([*self.month_pending, *(item.finding for item in self.month_unusual if not item.confirmed)])
 
     @property
     def month_asks_tick(self) -> bool:

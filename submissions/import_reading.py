@@ -87,6 +87,9 @@ def _column_of(cell) -> str:
     name = fold(cell) if cell is not None else ""
     if name in COLUMNS:
         return name
+    if "?" in name:  # a Western Windows CSV writes "?" for each letter it lacks: "M? ??n v?"
+        pattern = re.compile(re.escape(name).replace(r"\?", "."))
+        return next((column for header, column in VIETNAMESE_HEADERS.items() if pattern.fullmatch(header)), "")
     return VIETNAMESE_HEADERS.get(name) or next(
         (column for column, label in COLUMN_LABELS.items() if fold(label) == name and name), "")
 
@@ -193,12 +196,21 @@ def decode_csv(data: bytes) -> CsvText:
     # Western Windows writes "?" for each Vietnamese letter its code page lacks ("Th? tr?n"); a
     # Vietnamese Windows file has every letter, and bytes a Western name seldom has.
     lost_letters = _LOST_LETTER.search(data) is not None
-    if _undecodable(data, "cp1252") or (not lost_letters and _VIETNAMESE_1258_BYTES.intersection(data)):
-        encoding, label = "cp1258", "Windows-1258"
-    else:
-        encoding, label = "cp1252", "Windows-1252"
+    candidates = [("cp1258", "Windows-1258"), ("cp1252", "Windows-1252")]
+    if not _undecodable(data, "cp1252") and (lost_letters or not _VIETNAMESE_1258_BYTES.intersection(data)):
+        candidates.reverse()
     # Windows-1258 writes tone marks as separate characters: composed here, as every page shows them.
-    return CsvText(unicodedata.normalize("NFC", data.decode(encoding, errors="replace")), label)
+    decoded = [CsvText(unicodedata.normalize("NFC", data.decode(encoding, errors="replace")), label)
+               for encoding, label in candidates]
+    # The header row settles it when the bytes do not: the one whose columns are all read.
+    return next((text for text in decoded if _reads_header(text.text)), decoded[0])
+
+
+def _reads_header(text: str) -> bool:
+    first_line = text.split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first_line.count)
+    columns = {_column_of(cell) for cell in next(csv.reader([first_line], delimiter=delimiter), [])}
+    return set(REQUIRED_COLUMNS) <= columns
 
 
 def _undecodable(data: bytes, encoding: str) -> bool:

@@ -12,6 +12,7 @@ The steps, each in its module:
   all through the service (apply_import).
 """
 
+import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -85,6 +86,13 @@ class ImportPreview:
     @property
     def listed(self) -> ChangeList:
         return ChangeList.of(self.changes)
+
+    @property
+    def warnings_digest(self) -> str:
+        """What the preview's tick vouches for: the unusual values listed, as a digest. The confirm
+        step recomputes the preview and writes only if the same values are flagged."""
+        listed = "\n".join(error_line(warning) for warning in self.warnings)
+        return hashlib.sha256(listed.encode("utf-8")).hexdigest()[:32]
 
     def empty_months_line(self) -> str:
         count = len(self.empty_months)

@@ -144,7 +144,9 @@ def find_unusual(counts: Counts, *, values: Iterable[tuple[int, int, int, int]] 
         if (unit_id, procedure_id, year, month) not in counts:
             continue
         total, online = counts[(unit_id, procedure_id, year, month)]
-        before = [row for row in series[(unit_id, procedure_id)] if (row[0], row[1]) < (year, month)]
+        # From January of the year before, whatever else `counts` holds: the grid, an import of
+        # several years and the year's review judge a value against the same months.
+        before = [row for row in series[(unit_id, procedure_id)] if year - 1 <= row[0] and (row[0], row[1]) < (year, month)]
         for field, value, history in (("total", total, [row[2] for row in before]),
                                       ("online", online, [row[3] for row in before])):
             flagged = unusual(field, value, history)

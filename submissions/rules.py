@@ -98,10 +98,11 @@ def reporting_q(*, unit_kind: str, unit_id: int, unit_district_id: int) -> Q:
 
 
 DIGITS = re.compile(r"[0-9]+")
-# Thousands grouped as people write them: 1.000 and 12 345 (a dot, a space, a no-break or thin
-# space), as the portal itself writes numbers in Vietnamese; with `comma_groups` (the English
-# interface) 1,000 too. "2,5" groups nothing: it is two and a half, not a whole number.
-GROUP_SEPARATORS = ". \u00a0\u202f"
+# Thousands grouped as people write them, as the portal writes numbers: 1.000 in Vietnamese
+# (a dot), 1,000 in English (`comma_groups`: there a dot is a decimal point), and 12 345 (a
+# space, a no-break or thin space) in both. "2,5" groups nothing: it is two and a half, not a
+# whole number; "0.500" is not how anybody writes five hundred.
+SPACES = " \u00a0\u202f"
 
 
 def typed_whole_number(text: str, *, comma_groups: bool = False) -> int | None:
@@ -109,8 +110,9 @@ def typed_whole_number(text: str, *, comma_groups: bool = False) -> int | None:
     text = text.strip()
     if DIGITS.fullmatch(text):
         return int(text)
-    separators = re.escape(GROUP_SEPARATORS + ("," if comma_groups else ""))
-    if re.fullmatch(rf"[0-9]{{1,3}}(?:[{separators}][0-9]{{3}})+", text) and len(set(re.sub("[0-9]", "", text))) == 1:
+    separators = re.escape(SPACES + ("," if comma_groups else "."))
+    grouped = re.fullmatch(rf"[1-9][0-9]{{0,2}}(?:[{separators}][0-9]{{3}})+", text)
+    if grouped and len(set(re.sub("[0-9]", "", text))) == 1:
         return int(re.sub("[^0-9]", "", text))
     return None
 

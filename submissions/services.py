@@ -140,14 +140,15 @@ def entry_error(entry: Entry) -> str | None:
     return rules.count_error(entry.total, entry.online)
 
 
-def _unusual_to_record(entries: list[Entry], *, confirmed, every_value: bool = False) -> list[Finding]:
+def _unusual_to_record(entries: list[Entry], *, confirmed, every_value: bool = False, removed=(),
+                       zeros_written: bool = False) -> list[Finding]:
     """The unusual values among these entries not confirmed before (submissions.unusual): raises
     UnusualNotConfirmed for those the change brings that `confirmed(finding)` does not vouch
     for; returns those to keep as confirmed once written. With `every_value`, an unchanged saved
     value that `confirmed` vouches for is kept as confirmed too (the grid's tick on a row that
     was flagged afterwards, or loaded without a check). Two queries."""
     proposed = {entry.key: (entry.total, entry.online) for entry in entries}
-    findings, changed = proposed_findings(proposed, every_value=every_value)
+    findings, changed = proposed_findings(proposed, every_value=every_value, removed=removed, zeros_written=zeros_written)
     checks = checks_of(findings)
     changed_months = {(unit_id, year, month) for unit_id, _procedure, year, month in changed}
     pending = [finding for finding in findings if finding.key not in checks]
@@ -301,8 +302,9 @@ def save_month(
     counts and confirmations the plausibility checks need; then `_write` (existing rows, insert,
     its history, update, its history) and the confirmations.
     Raises MonthInFuture, MonthLocked, MonthApproved, StaleCounts (somebody saved since `version`
-    was read), UnusualNotConfirmed (an unusual value whose row — procedure id in `confirmed`, or
-    None there for the month as a whole — was not ticked) or InvalidCounts (also for a month
+    was read), UnusualNotConfirmed (an unusual figure not in `confirmed`, the (procedure id — None
+    for the month as a whole —, field, value) the person ticked: a tick vouches for the number
+    shown, not for another typed after it) or InvalidCounts (also for a month
     without any procedure to report); nothing is written then. A ticked row keeps who confirmed
     its unusual values, changed or not. Saving changes nothing else: an unchanged grid, even an empty one, stays as it
     was (a month without dossiers is declared with `record_empty_month`, its own step). A change to
@@ -320,7 +322,10 @@ def save_month(
         message = entry_error(entry)
         if message:
             raise InvalidCounts(message)
-    checks = _unusual_to_record(entries, confirmed=lambda finding: finding.procedure_id in confirmed, every_value=True)
+    checks = _unusual_to_record(
+        entries, confirmed=lambda finding: (finding.procedure_id, finding.unusual.field, finding.unusual.value) in confirmed,
+        every_value=True,
+    )
     changes = _write(entries, user=user, reason=reason)
     _record_checks(checks, user=user, reason=reason)
     if changes:
@@ -845,7 +850,10 @@ def check_count_change(
     message = entry_error(entry)
     if message:
         raise InvalidCounts(message)
-    return _unusual_to_record([entry], confirmed=lambda finding: confirm_unusual)
+    moved_from = ()  # the admin may move a count to another unit, procedure or month: its old month is judged too
+    if old is not None and (old.unit_id, old.procedure_id, old.year, old.month) != entry.key:
+        moved_from = [(old.unit_id, old.procedure_id, old.year, old.month)]
+    return _unusual_to_record([entry], confirmed=lambda finding: confirm_unusual, removed=moved_from, zeros_written=True)
 
 
 @transaction.atomic

@@ -30,25 +30,28 @@ def saved_counts(unit_ids: Iterable[int], first_year: int, last_year: int, *, pr
     }
 
 
-def proposed_findings(proposed: Mapping[Key, tuple[int, int]], *, every_value: bool = False) -> tuple[list[Finding], set]:
+def proposed_findings(proposed: Mapping[Key, tuple[int, int]], *, every_value: bool = False, removed: Iterable[Key] = (),
+                      zeros_written: bool = False) -> tuple[list[Finding], set]:
     """The unusual values that saving `proposed` would bring: of the values that change, and of
     the unit-months whose figures change (with `every_value`, of every proposed value and
     unit-month, changed or not), judged with the proposal in place of what is saved.
     Returns them and the keys (Key) of the values that change. One query (none when nothing is
     proposed)."""
-    if not proposed:
+    removed = set(removed) - set(proposed)
+    if not proposed and not removed:
         return [], set()
-    years = {key[2] for key in proposed}
-    counts: dict = saved_counts({key[0] for key in proposed}, min(years), max(years))
+    years = {key[2] for key in [*proposed, *removed]}
+    counts: dict = saved_counts({key[0] for key in [*proposed, *removed]}, min(years), max(years))
     changed = set()
     for key, values in proposed.items():
-        if counts.get(key) == values or (key not in counts and values == (0, 0)):
-            continue  # unchanged; a blank row over nothing is not written (services._write)
+        if counts.get(key) == values or (key not in counts and values == (0, 0) and not zeros_written):
+            continue  # unchanged; a blank row over nothing is not written by the grid or an import
         counts[key] = values
         changed.add(key)
+    gone = {key for key in removed if counts.pop(key, None) is not None}  # a count moved away (admin)
     judged = set(proposed) if every_value else changed
-    months = {(unit_id, year, month) for unit_id, _procedure, year, month in judged}
-    return find_unusual(counts, values=judged, months=months), changed
+    months = {(unit_id, year, month) for unit_id, _procedure, year, month in judged | gone}
+    return find_unusual(counts, values=judged, months=months), changed | gone
 
 
 def checks_of(findings: Iterable[Finding]) -> dict[tuple, UnusualCheck]:

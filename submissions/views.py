@@ -281,8 +281,9 @@ def _run_month_action(action: str, *, unit, year: int, month: int, user, reason:
 
 def _newly_confirmed(grid, confirmed: frozenset) -> int:
     """How many saved unusual values, not confirmed before, the ticks just confirmed."""
-    rows = sum(1 for row in grid.rows if row.procedure.pk in confirmed and any(not item.confirmed for item in row.unusual))
-    return rows + (1 if None in confirmed and any(not item.confirmed for item in grid.month_unusual) else 0)
+    saved = [item.finding for row in grid.rows for item in row.unusual if not item.confirmed]
+    saved += [item.finding for item in grid.month_unusual if not item.confirmed]
+    return sum(1 for finding in saved if (finding.procedure_id, finding.unusual.field, finding.unusual.value) in confirmed)
 
 
 def _remember_saved(request, unit, year: int, month: int, changes, *, confirmed: int = 0) -> None:
@@ -443,7 +444,8 @@ def import_confirm(request):
             user=request.user,
             reason=ChangeReason.UPLOAD,
             versions=importing.versions_from_store(stored.get("versions")),
-            confirm_unusual=request.POST.get("confirm_unusual") == "1",
+            # the tick vouches for the unusual values the person was shown, and for no others
+            confirm_unusual=bool(preview.warnings) and request.POST.get("confirm_unusual") == preview.warnings_digest,
         )
     except UnusualNotConfirmed as refused:
         # The file waits for the tick: nothing was written, the same preview asks again.

@@ -10,8 +10,8 @@
 
   /* A whole number as the server reads it (submissions.rules.typed_whole_number): 7, 1.000,
      12 345 (and 1,000 in English); anything else is not a number. */
-  var grouped = vietnamese ? /^[0-9]{1,3}(?:([. \u00a0\u202f])[0-9]{3})(?:\1[0-9]{3})*$/
-                           : /^[0-9]{1,3}(?:([., \u00a0\u202f])[0-9]{3})(?:\1[0-9]{3})*$/;
+  var grouped = vietnamese ? /^[1-9][0-9]{0,2}(?:([. \u00a0\u202f])[0-9]{3})(?:\1[0-9]{3})*$/
+                           : /^[1-9][0-9]{0,2}(?:([, \u00a0\u202f])[0-9]{3})(?:\1[0-9]{3})*$/;
   function parse(text) {
     var value = (text || "").trim();
     if (value === "") { return 0; }
@@ -80,7 +80,12 @@
     updateSection(section);
     section.addEventListener("input", function (event) {
       var row = event.target.closest("[data-row]");
-      if (row) { row.classList.add("is-dirty"); }
+      if (row) {
+        row.classList.add("is-dirty");
+        /* A tick vouches for the numbers it was shown with: typing another takes it back. */
+        var tick = row.querySelector(".row-check input");
+        if (tick && event.target.classList.contains("count-input")) { tick.checked = false; }
+      }
       dirty = true;
       updateSection(section);
     });

@@ -114,3 +114,23 @@ def test_a_procedure_code_a_spreadsheet_turned_into_a_number_gets_a_hint_in_csv_
 def test_ods_and_xls_are_asked_to_be_saved_as_xlsx(name):
     (error,) = preview_import(data=b"PK\x03\x04 whatever", filename=name).errors
     assert "lưu lại dưới dạng .xlsx" in error.message
+
+
+def test_the_portals_own_template_saved_on_western_windows_imports(staff_client, commune_a):
+    procedure = commune_procedures(1)[0]
+    text = "\r\n".join(csv_lines(commune_a, procedure)) + "\r\n"  # the Vietnamese headers lose their letters
+    data = text.encode("cp1252", errors="replace")
+    assert b"M\xe3 ??n v?" in data
+    preview = upload(staff_client, data, name="so-lieu.csv")
+    assert preview.context["preview"].ok, preview.context["preview"].errors
+    confirm(staff_client, preview)
+    assert imported(commune_a, procedure) == (7, 2)
+
+
+def test_a_vietnamese_windows_csv_with_a_question_mark_in_a_word_is_still_read_as_windows_1258(commune_a):
+    procedure = commune_procedures(1)[0]
+    lines = csv_lines(commune_a, procedure)
+    lines[0] += ",Liên kết"
+    lines[1] += ",https://dichvucong.gov.vn/chi-tiet.html?ma_thu_tuc=1.000419"
+    preview = preview_import(data=windows_1258("\r\n".join(lines) + "\r\n"), filename="so-lieu.csv")
+    assert preview.ok and len(preview.changes) == 1 and not preview.notices, preview.errors

@@ -5,6 +5,7 @@ kept with the value; the year-end gate lists those nobody confirmed."""
 
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -80,6 +81,12 @@ def test_the_grid_flags_a_saved_thousand_on_its_row(client_for, staff, commune_a
     assert "Bất thường" not in client_for(staff).get(grid_url(commune_a, 2020, 8)).content.decode()
 
 
+def ticks(response) -> dict:
+    """The "Đã kiểm tra, số liệu đúng" boxes of a grid page, each with what it vouches for, as
+    the browser sends them when ticked."""
+    return dict(re.findall(r'<input type="checkbox" name="((?:p\d+|month)_checked)" value="([^"]*)"', response.content.decode()))
+
+
 def history(unit, procedure, months=((6, 3), (7, 2), (8, 4)), online=0):
     for month, total in months:
         DossierCount.objects.create(unit=unit, procedure=procedure, year=2020, month=month, total=total, online=online)
@@ -136,11 +143,18 @@ def test_a_thousand_typed_in_the_grid_waits_for_the_tick_then_keeps_who_confirme
     assert "Đã kiểm tra, số liệu đúng" in html and "Đã kiểm tra, số liệu cả tháng đúng" in html  # the row, and the month's jump
     assert not DossierCount.objects.filter(unit=commune_a, month=9).exists()
 
-    ticked = {**data, rows[procedure.code].checked_name: "on"}
+    boxes = ticks(response)
+    assert boxes == {rows[procedure.code].checked_name: "total:1000", "month_checked": "total:1000"}
+    ticked = {**data, rows[procedure.code].checked_name: boxes[rows[procedure.code].checked_name]}
     response = client.post(grid_url(commune_a), ticked)
     assert response.status_code == 200 and not DossierCount.objects.filter(unit=commune_a, month=9).exists()  # the month still waits
 
-    response = client.post(grid_url(commune_a), {**ticked, "month_checked": "on"})
+    # A tick vouches for the number it was shown with: another number typed after it is refused.
+    other = {**ticked, "month_checked": boxes["month_checked"], rows[procedure.code].total_name: "900000"}
+    assert client.post(grid_url(commune_a), other).status_code == 200
+    assert not DossierCount.objects.filter(unit=commune_a, month=9).exists()
+
+    response = client.post(grid_url(commune_a), {**ticked, "month_checked": boxes["month_checked"]})
     assert response.status_code == 302
     assert DossierCount.objects.get(unit=commune_a, month=9).total == 1000
     checks = UnusualCheck.objects.filter(unit=commune_a, year=2020, month=9)
@@ -174,7 +188,8 @@ def test_a_month_dropping_to_zero_after_a_run_asks_for_the_months_tick(client_fo
     response = client.post(grid_url(commune_a), fill(data, rows, {procedure.code: ("0", "0")}))
     assert "nay 0 sau 3 tháng liên tiếp có hồ sơ" in response.content.decode()
     assert DossierCount.objects.get(unit=commune_a, month=9).total == 5
-    assert client.post(grid_url(commune_a), {**data, "month_checked": "on"}).status_code == 302
+    assert ticks(response) == {"month_checked": "total:0"}
+    assert client.post(grid_url(commune_a), {**data, **ticks(response)}).status_code == 302
     assert DossierCount.objects.get(unit=commune_a, month=9).total == 0
     assert UnusualCheck.objects.get().procedure is None
 
@@ -184,8 +199,9 @@ def test_a_saved_value_nobody_confirmed_is_confirmed_by_ticking_its_row(client_f
     history(commune_a, procedure, months=((6, 3), (7, 2), (8, 4), (9, 1000)))  # loaded without any check
     client = client_for(staff)
     data, rows = open_grid(client, commune_a)
-    response = client.post(grid_url(commune_a), {**data, rows[procedure.code].checked_name: "on", "month_checked": "on"},
-                           follow=True)
+    boxes = ticks(client.get(grid_url(commune_a)))
+    assert set(boxes) == {rows[procedure.code].checked_name, "month_checked"}
+    response = client.post(grid_url(commune_a), {**data, **boxes}, follow=True)
     assert "đã ghi nhận bạn xác nhận các số liệu bất thường" in response.content.decode()
     assert UnusualCheck.objects.filter(confirmed_by=staff).count() == 2
     assert DossierCount.history.filter(unit_id=commune_a.pk, month=9).count() == 1  # the value itself unchanged
@@ -215,7 +231,11 @@ def test_the_import_preview_lists_a_thousand_and_saves_it_only_once_ticked(clien
     refused = confirm(client, response)
     assert refused.status_code == 200 and "chưa được xác nhận" in refused.content.decode()
     assert not DossierCount.objects.filter(month=9).exists()
+    digest = response.context["preview"].warnings_digest
+    assert f'name="confirm_unusual" value="{digest}"' in html
     done = client.post(reverse("submissions:import_confirm"), {"sha256": response.context["sha256"], "confirm_unusual": "1"})
+    assert done.status_code == 200 and not DossierCount.objects.filter(month=9).exists()  # a tick for other values
+    done = client.post(reverse("submissions:import_confirm"), {"sha256": response.context["sha256"], "confirm_unusual": digest})
     assert done.status_code == 200 and DossierCount.objects.get(month=9).total == 1000  # the file waited for the tick
     assert {(check.how, check.confirmed_by) for check in UnusualCheck.objects.all()} == {(ChangeReason.UPLOAD, staff)}
 
@@ -264,8 +284,9 @@ def test_data_quality_says_who_confirmed(client_for, staff, commune_a):
     procedure = commune_procedures(1)[0]
     history(commune_a, procedure)
     data, rows = open_grid(client_for(staff), commune_a)
-    client_for(staff).post(grid_url(commune_a), {**fill(data, rows, {procedure.code: (1000, 0)}),
-                                                  rows[procedure.code].checked_name: "on", "month_checked": "on"})
+    typed = fill(data, rows, {procedure.code: (1000, 0)})
+    refused = client_for(staff).post(grid_url(commune_a), typed)
+    client_for(staff).post(grid_url(commune_a), {**typed, **ticks(refused)})
     out = io.StringIO()
     call_command("data_quality", "--year", "2020", "--format", "json", stdout=out)
     name = staff.get_full_name() or staff.get_username()
@@ -289,3 +310,35 @@ def test_the_year_end_gate_lists_unusual_values_nobody_confirmed(client_for, hom
     page = client_for(User.objects.get(username="demo.noivu")).get(reverse("reports:year_end_lock", args=[2020]))
     html = page.content.decode()
     assert "Xem lại 2 số liệu bất thường chưa được xác nhận" in html and "(18298) — 2.001406 T3" in html
+
+
+def test_a_value_is_judged_against_the_same_months_whatever_else_is_loaded():
+    # 2019 was busy, 2020 quiet: 200 in January 2021 is unusual against 2020, as the 2021 review says,
+    # even when an import of several years brings 2019 along.
+    counts = {(1, 7, 2019, month): (100, 0) for month in range(1, 13)}
+    counts.update({(1, 7, 2020, month): (2, 0) for month in range(1, 4)})
+    counts[(1, 7, 2021, 1)] = (200, 0)
+    (found,) = [finding for finding in find_unusual(counts, values=[(1, 7, 2021, 1)]) if finding.procedure_id]
+    assert found.unusual.value == 200 and found.unusual.expected_max == 10
+
+
+def test_the_admin_asks_for_the_tick_for_a_zero_row_after_a_run_and_for_the_month_a_count_leaves(
+    client_for, administrator, commune_a
+):
+    procedure, other = commune_procedures(2)
+    history(commune_a, procedure)
+    client = client_for(administrator)
+    add = {"unit": commune_a.pk, "procedure": procedure.pk, "year": 2020, "month": 9, "total": 0, "online": 0}
+    response = client.post(reverse("admin:submissions_dossiercount_add"), add)
+    assert response.status_code == 200 and "nay 0 sau 3 tháng liên tiếp có hồ sơ" in response.content.decode()
+    assert not DossierCount.objects.filter(month=9).exists()
+
+    moved = DossierCount.objects.create(unit=commune_a, procedure=other, year=2020, month=9, total=4, online=0)
+    DossierCount.objects.create(unit=commune_a, procedure=procedure, year=2020, month=9, total=0, online=0)
+    UnusualCheck.objects.create(unit=commune_a, procedure=None, year=2020, month=9, field="total", value=4, reason="x",
+                                confirmed_at=moved.updated_at, how=ChangeReason.ADMIN)
+    values = {"unit": commune_a.pk, "procedure": other.pk, "year": 2020, "month": 10, "total": 4, "online": 0}
+    response = admin_change(client, moved, **values)  # September would be left at 0 after a run
+    assert response.status_code == 200 and "nay 0 sau 3 tháng liên tiếp có hồ sơ" in response.content.decode()
+    moved.refresh_from_db()
+    assert moved.month == 9

@@ -15,7 +15,8 @@ def test_whole_numbers_with_or_without_thousands_groups(typed, number):
     assert typed_whole_number(typed) == number
 
 
-@pytest.mark.parametrize("typed", ["2,5", "1.5", "1.00", "1.000,5", "1.000 000", "12,345", "1..000", "-3", "ba", ""])
+@pytest.mark.parametrize("typed", ["2,5", "1.5", "1.00", "1.000,5", "1.000 000", "12,345", "1..000", "-3", "ba", "",
+                                   "0.500", "000.001", "01.000"])
 def test_what_is_not_a_whole_number_of_dossiers(typed):
     assert typed_whole_number(typed) is None
 
@@ -23,6 +24,7 @@ def test_what_is_not_a_whole_number_of_dossiers(typed):
 def test_the_english_interface_also_groups_with_commas():
     assert typed_whole_number("12,345", comma_groups=True) == 12345
     assert typed_whole_number("2,5", comma_groups=True) is None
+    assert typed_whole_number("2.500", comma_groups=True) is None  # two and a half to an English reader
 
 
 @pytest.mark.django_db
