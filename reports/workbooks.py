@@ -221,6 +221,8 @@ def data_cell(ws, column: Column, row: dict) -> WriteOnlyCell:
     kind = column.kind
     if kind == "number":
         return number_cell(ws, value, style="dvctt number")
+    if kind == "share":  # a percentage computed by the engine (Decimal), shown as 0.0%
+        return number_cell(ws, None if value is None else float(value / 100), number_format=RATE_FORMAT)
     if kind == "text":
         return text_cell(ws, value, WRAPPED if column.width >= 30 else TEXT)
     if kind == "status":
@@ -260,14 +262,8 @@ def dated_line(place: str, day: date) -> str:
 
 def title_lines(progress: Progress, *, produced_on: date) -> dict:
     policy = progress.policy
-    district = policy.district
     return {
-        "authority": _("ỦY BAN NHÂN DÂN"),
-        "authority_name": district.name.upper(),
-        "nation": _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
-        "motto": _("Độc lập - Tự do - Hạnh phúc"),
-        "number": _("Số:        /%(symbol)s") % {"symbol": district.report_symbol},
-        "dated": dated_line(district.place, produced_on),
+        **document_lines(policy.district, produced_on=produced_on),
         "document": _("Theo Công văn số %(number)s ngày %(date)s") % {
             "number": policy.document_number,
             "date": official_date(policy.document_date),
@@ -276,7 +272,18 @@ def title_lines(progress: Progress, *, produced_on: date) -> dict:
             "through": progress.through,
             "year": progress.year,
         },
-        "produced": _("Ngày lập: %(date)s") % {"date": produced_on.strftime("%d/%m/%Y")},
+    }
+
+
+def document_lines(district, *, produced_on: date) -> dict:
+    """The issuing authority, the motto, the number, place and date, and who signs: every report's."""
+    return {
+        "authority": _("ỦY BAN NHÂN DÂN"),
+        "authority_name": district.name.upper(),
+        "nation": _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        "motto": _("Độc lập - Tự do - Hạnh phúc"),
+        "number": _("Số:        /%(symbol)s") % {"symbol": district.report_symbol},
+        "dated": dated_line(district.place, produced_on),
         "recipients": [line.strip() for line in district.recipients.splitlines() if line.strip()],
         "preparer": [district.preparer_title],
         "preparer_name": district.preparer_name,
@@ -441,7 +448,7 @@ class SheetWriter:
         self._append([], height=8)
         self._line(title, style=TITLE, height=None)
         self._line(subtitle, style=HEADING)
-        note_line = " · ".join([lines["document"], lines["period"], *notes])
+        note_line = " · ".join([*(lines[key] for key in ("document", "period") if key in lines), *notes])
         self._line(note_line, style=NOTE_LINE)
         self._group_row()
         headers = [column.header for column in self.columns]
@@ -645,51 +652,36 @@ def overview_workbook(progress: Progress, columns: list[Column], rows, *, filter
 
 
 def completeness_workbook(completeness, *, produced_on: date | None = None) -> bytes:
-    """The completeness page as a sheet: the statement, the rates, one row per unit."""
+    """The completeness page as a report: the statement, the rates, one row per unit."""
     produced_on = produced_on or timezone.localdate()
     title = _("TÌNH HÌNH BÁO CÁO SỐ LIỆU DVCTT NĂM %(year)s") % {"year": completeness.year}
-    wb = new_workbook(title)
-    ws = wb.create_sheet(_("Tình hình báo cáo"))
-    ws.freeze_panes = "C5"
-    ws.auto_filter.ref = f"A4:I{len(completeness.units) + 4}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = PAPER_A4
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    for letter, width in zip("ABCDEFGHI", (12, 40, 12, 12, 12, 12, 18, 18, 14)):
-        ws.column_dimensions[letter].width = width
     rate = "—" if completeness.rate is None else f"{completeness.rate:.2f} %".replace(".", ",")
     timeliness = "—" if completeness.timeliness_rate is None else f"{completeness.timeliness_rate:.2f} %".replace(".", ",")
-    for row in (1, 2):
-        ws.merged_cells.add(f"A{row}:I{row}")
-    ws.merged_cells.add("A3:G3")
-    ws.merged_cells.add("H3:I3")
-    ws.row_dimensions[3].height = 30
-    ws.row_dimensions[4].height = 32
-    ws.append([text_cell(ws, title, TITLE)])
-    ws.append([text_cell(ws, _("%(district)s · tháng 1–%(through)s/%(year)s · ngày lập %(date)s") % {
-        "district": completeness.district.name, "through": completeness.through, "year": completeness.year,
-        "date": produced_on.strftime("%d/%m/%Y")}, NOTE_LINE)])
-    ws.append([text_cell(ws, completeness.statement(), WRAPPED), None, None, None, None, None, None,
-               text_cell(ws, _("Đầy đủ %(rate)s · đúng hạn %(timeliness)s") % {"rate": rate, "timeliness": timeliness},
-                         HEADING)])
-    ws.append([text_cell(ws, header, HEADER) for header in (
-        _("Mã"), _("Đơn vị"), _("Tháng phải báo cáo"), _("Đã báo cáo"), _("Đã xác nhận"), _("Đã phê duyệt"),
-        _("Tháng trễ hạn"), _("Tháng còn thiếu"), _("Tỷ lệ đầy đủ"))])
+    wb = new_workbook(title)
+    columns = [
+        Column("code", _("Mã"), "text", width=11), Column("name", _("Đơn vị"), "text", width=28),
+        Column("expected", _("Tháng phải báo cáo"), "count", width=10), Column("reported", _("Đã báo cáo"), "count", width=10),
+        Column("confirmed", _("Đã xác nhận"), "count", width=10), Column("approved", _("Đã phê duyệt"), "count", width=10),
+        Column("late", _("Tháng trễ hạn"), "text", width=16), Column("missing", _("Tháng còn thiếu"), "text", width=16),
+        Column("rate", _("Tỷ lệ đầy đủ"), "share", width=10),
+    ]
+    lines = {**document_lines(completeness.district, produced_on=produced_on),
+             "period": _("Tháng 1–%(through)s/%(year)s") % {"through": completeness.through, "year": completeness.year}}
+    sheet = SheetWriter(
+        wb, sheet_title=_("Tình hình báo cáo"), columns=columns, title=title,
+        subtitle=_("Đầy đủ %(rate)s · đúng hạn %(timeliness)s") % {"rate": rate, "timeliness": timeliness},
+        lines=lines, notes=[completeness.statement()],
+    )
+    rows = []
     for unit in completeness.units:
+        row = {"code": unit.unit.code, "name": unit.unit.name}
         if not unit.applies:
-            ws.append([text_cell(ws, unit.unit.code), text_cell(ws, unit.unit.name), None, None, None, None, None,
-                       text_cell(ws, _("không áp dụng"), TEXT), None])
-            continue
-        share = None if unit.rate is None else float(unit.rate / 100)  # the engine's rate, as a fraction for 0.0%
-        ws.append([
-            text_cell(ws, unit.unit.code, TEXT), text_cell(ws, unit.unit.name, TEXT),
-            number_cell(ws, unit.months_expected, number_format=COUNT_FORMAT),
-            number_cell(ws, unit.months_reported, number_format=COUNT_FORMAT),
-            number_cell(ws, unit.months_confirmed, number_format=COUNT_FORMAT),
-            number_cell(ws, unit.months_approved, number_format=COUNT_FORMAT),
-            text_cell(ws, month_range_label(unit.months_late), TEXT),
-            text_cell(ws, month_range_label(unit.months_missing), MISSED if unit.months_missing else TEXT),
-            number_cell(ws, share, number_format=RATE_FORMAT),
-        ])
+            row["missing"] = str(_("không áp dụng"))
+        else:
+            row.update(expected=unit.months_expected, reported=unit.months_reported, confirmed=unit.months_confirmed,
+                       approved=unit.months_approved, late=month_range_label(unit.months_late),
+                       missing=month_range_label(unit.months_missing), rate=unit.rate)
+        rows.append(row)
+    sheet.write_rows(rows)
+    sheet.write_closing(recipients=True)
     return _save(wb)

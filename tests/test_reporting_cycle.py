@@ -259,8 +259,14 @@ def test_the_year_end_page_says_first_that_october_to_december_are_missing(demo,
     assert page.status_code == 200 and "74,7 %" in page.content.decode()
     workbook = client_for(noivu).get(reverse("reports:completeness_xlsx", args=[2020]), {"through": 12})
     sheet = load_workbook(io.BytesIO(workbook.content)).active
-    rows = {row[0]: row for row in sheet.iter_rows(min_row=5, values_only=True)}
-    assert rows["18229"][2:8] == (12, 9, 0, 0, "T1–T9", "T10–T12")  # reported, never confirmed: late
+    from reports.workbooks import HEADER_ROW
+
+    assert [cell.value for cell in sheet[HEADER_ROW]][:3] == ["STT", "Mã", "Đơn vị"]
+    rows = {row[1]: row for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
+    assert rows["18229"][3:9] == (12, 9, 0, 0, "T1–T9", "T10–T12")  # reported, never confirmed: late
+    assert rows["18229"][9] == pytest.approx(0.75)  # 9 of the 12 months expected
+    texts = {cell for row in sheet.iter_rows(values_only=True) for cell in row if isinstance(cell, str)}
+    assert "ỦY BAN NHÂN DÂN" in texts and "Nơi nhận:" in texts and "PHÓ CHỦ TỊCH" in texts
 
 
 # The year-end gate and the official result ---------------------------------------------------------

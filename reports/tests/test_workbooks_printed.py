@@ -59,6 +59,7 @@ def demo_client(client):
 @pytest.mark.parametrize("url, name", [
     (reverse("reports:year_end_xlsx", args=[2020]) + "?through=9", "cham-diem"),
     (reverse("reports:overview_xlsx") + "?year=2020&through=9", "tong-hop"),
+    (reverse("reports:completeness_xlsx", args=[2020]) + "?through=12", "tinh-hinh-bao-cao"),
 ])
 def test_the_printed_workbook_has_the_official_layout_page_numbers_and_no_text_under_9_pt(demo_client, tmp_path, url, name):
     require_tools()
