@@ -20,13 +20,10 @@ from . import rules
 from .cycle import year_cycle
 from .locks import LockIndex, is_future, lock_for_unit
 from .models import Authority, CountLock, DossierCount, Procedure
+from .plausibility import previous_month
 from .rules import MonthState
 from .unusual import Flagged, flagged, saved_counts, saved_findings
 from .versions import LastChange, last_change, month_version
-
-
-def previous_month(year: int, month: int) -> tuple[int, int]:
-    return (year - 1, 12) if month == 1 else (year, month - 1)
 
 
 def next_month(year: int, month: int) -> tuple[int, int]:

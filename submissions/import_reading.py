@@ -208,8 +208,7 @@ def decode_csv(data: bytes) -> CsvText:
 
 def _reads_header(text: str) -> bool:
     first_line = text.split("\n", 1)[0]
-    delimiter = max([",", ";", "\t"], key=first_line.count)
-    columns = {_column_of(cell) for cell in next(csv.reader([first_line], delimiter=delimiter), [])}
+    columns = {_column_of(cell) for cell in next(csv.reader([first_line], delimiter=_delimiter(first_line)), [])}
     return set(REQUIRED_COLUMNS) <= columns
 
 
@@ -223,9 +222,14 @@ def _undecodable(data: bytes, encoding: str) -> bool:
 
 def _read_csv(data: bytes, limits: XlsxLimits) -> Iterator[RawRow]:
     decoded = decode_csv(data)
-    first_line = decoded.text.split("\n", 1)[0]
-    delimiter = max([",", ";", "\t"], key=first_line.count)
+    delimiter = _delimiter(decoded.text.split("\n", 1)[0])
     return _csv_rows(csv.reader(io.StringIO(decoded.text, newline=""), delimiter=delimiter), limits, decoded.encoding)
+
+
+def _delimiter(first_line: str) -> str:
+    """The separator the header row uses most: a comma, a semicolon (Excel where a comma is the
+    decimal mark) or a tab ("Unicode Text")."""
+    return max([",", ";", "\t"], key=first_line.count)
 
 
 def _csv_rows(reader, limits: XlsxLimits, encoding: str = "UTF-8") -> Iterator[RawRow]:
