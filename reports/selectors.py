@@ -40,6 +40,7 @@ class RuleCard:
     chart: str
     through: int
     points: list = field(default_factory=list)
+    months: tuple[int, int] = (1, 12)  # the policy's first and last month
 
     @property
     def rule(self):
@@ -48,9 +49,10 @@ class RuleCard:
     @property
     def pace(self) -> int | None:
         """For a count rule during the year: online dossiers needed by now to be on track."""
-        if self.progress.measure != Measure.COUNT or self.through == 12:
+        first_month, last_month = self.months
+        if self.progress.measure != Measure.COUNT or self.through >= last_month:
             return None
-        return count_threshold_by(self.progress.target, self.through)
+        return count_threshold_by(self.progress.target, self.through, first_month=first_month, last_month=last_month)
 
 
 @dataclass
@@ -117,7 +119,7 @@ class UnitDashboard:
         ) % values
 
 
-def rule_card(progress: RuleProgress, points, *, year: int, through: int) -> RuleCard:
+def rule_card(progress: RuleProgress, points, *, year: int, through: int, months=(1, 12)) -> RuleCard:
     if progress.measure == Measure.RATE:
         value, value_text = progress.rate, rate_text(progress.online, progress.total)
     else:
@@ -132,6 +134,7 @@ def rule_card(progress: RuleProgress, points, *, year: int, through: int) -> Rul
         chart=monthly_chart(points, rule=progress.rule, year=year, through=through),
         through=through,
         points=points,
+        months=months,
     )
 
 
@@ -145,7 +148,8 @@ def unit_dashboard(unit: Unit, period: Period) -> UnitDashboard:
     entry = progress.for_unit(unit.pk)
     series = monthly_series(policy, unit, through)
     cards = [
-        rule_card(rule, series.get(rule.code, []), year=policy.year, through=through)
+        rule_card(rule, series.get(rule.code, []), year=policy.year, through=through,
+                  months=(policy.first_month, policy.last_month))
         for rule in (entry.rules if entry else [])
     ]
     completeness = compute_completeness(unit.district, policy.year, through, units=[unit])

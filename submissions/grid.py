@@ -130,6 +130,10 @@ SECTION_TEXT = {
         gettext_lazy("Thủ tục thẩm quyền cấp xã"),
         gettext_lazy("Hồ sơ thủ tục thẩm quyền cấp xã mà xã, thị trấn tiếp nhận trong tháng."),
     ),
+    Authority.PROVINCE: (
+        gettext_lazy("Thủ tục cấp tỉnh do người dân trong xã nộp"),
+        gettext_lazy("Hồ sơ thủ tục thẩm quyền cấp tỉnh do người dân, tổ chức trên địa bàn nộp trong tháng."),
+    ),
     Authority.DISTRICT: (
         gettext_lazy("Thủ tục cấp huyện do người dân trong xã nộp"),
         gettext_lazy("Hồ sơ thủ tục thẩm quyền cấp huyện do người dân, tổ chức trên địa bàn nộp trong tháng."),
@@ -198,6 +202,7 @@ def build_grid(unit: Unit, year: int, month: int) -> Grid:
         sections = {
             Authority.COMMUNE: GridSection(Authority.COMMUNE, *SECTION_TEXT[Authority.COMMUNE]),
             Authority.DISTRICT: GridSection(Authority.DISTRICT, *SECTION_TEXT[Authority.DISTRICT]),
+            Authority.PROVINCE: GridSection(Authority.PROVINCE, *SECTION_TEXT[Authority.PROVINCE]),
         }
         section_of = lambda procedure: procedure.authority  # noqa: E731
     rows = {}

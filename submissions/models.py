@@ -15,6 +15,7 @@ from .rules import TARGET_MIN_LEVEL
 
 
 class Authority(models.TextChoices):
+    PROVINCE = "province", _("Thẩm quyền cấp tỉnh")
     DISTRICT = "district", _("Thẩm quyền cấp huyện")
     COMMUNE = "commune", _("Thẩm quyền cấp xã")
 
@@ -83,7 +84,7 @@ class Procedure(models.Model):
         verbose_name_plural = _("thủ tục hành chính")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(authority="district", department__isnull=False)
+                condition=models.Q(authority__in=["province", "district"], department__isnull=False)
                 | models.Q(authority="commune", department__isnull=True),
                 name="procedure_department_matches_authority",
             ),
@@ -107,10 +108,17 @@ class Procedure(models.Model):
         errors = {}
         if self.authority == Authority.DISTRICT and not self.department_id:
             errors["department"] = _("Thủ tục thẩm quyền cấp huyện phải có phòng, ban giải quyết.")
+        if self.authority == Authority.PROVINCE and not self.department_id:
+            errors["department"] = _("Thủ tục thẩm quyền cấp tỉnh phải có sở, ban, ngành giải quyết.")
         if self.authority == Authority.COMMUNE and self.department_id:
             errors["department"] = _("Thủ tục thẩm quyền cấp xã không gắn với phòng, ban cấp huyện.")
         if self.department_id and self.department.kind != UnitKind.DEPARTMENT:
             errors["department"] = _("Đơn vị giải quyết phải là một phòng, ban cấp huyện.")
+        elif self.department_id and self.authority in (Authority.PROVINCE, Authority.DISTRICT):
+            level = self.department.district.level
+            if level != self.authority:
+                errors["authority"] = _("Thẩm quyền của thủ tục phải cùng cấp với đơn vị giải quyết (%(unit)s).") % {
+                    "unit": self.department.name}
         if self.last_year is not None and self.first_year is not None and self.last_year < self.first_year:
             errors["last_year"] = _("Năm kết thúc không được trước năm bắt đầu áp dụng.")
         if errors:

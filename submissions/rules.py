@@ -73,16 +73,17 @@ def reporting_error(
 ) -> str | None:
     """Why this unit may not report dossiers of this procedure, or None when it may.
 
-    A department reports only its own district procedures; a commune reports commune procedures
-    (dossiers it received) and its own district's procedures (dossiers its people filed, C1).
+    A department reports only the procedures it handles; a commune reports commune procedures
+    (dossiers it received) and the procedures of its own administration — its district's before
+    July 2025, its province's after (dossiers its people filed, C1).
     """
     if unit_kind == DEPARTMENT:
-        if procedure_authority != DISTRICT_AUTHORITY or procedure_department_id != unit_id:
+        if procedure_authority == COMMUNE_AUTHORITY or procedure_department_id != unit_id:
             return _("Thủ tục %(procedure)s không do %(unit)s giải quyết nên đơn vị này không nhập số liệu cho thủ tục đó.") % {
                 "procedure": procedure_code,
                 "unit": unit_name,
             }
-    elif procedure_authority == DISTRICT_AUTHORITY and department_district_id != unit_district_id:
+    elif procedure_authority != COMMUNE_AUTHORITY and department_district_id != unit_district_id:
         return _("Thủ tục %(procedure)s thuộc danh mục của huyện khác, không phải của %(unit)s.") % {
             "procedure": procedure_code,
             "unit": unit_name,
@@ -93,7 +94,7 @@ def reporting_error(
 def reporting_q(*, unit_kind: str, unit_id: int, unit_district_id: int) -> Q:
     """`reporting_error` as a query condition: the procedures this unit reports on."""
     if unit_kind == DEPARTMENT:
-        return Q(authority=DISTRICT_AUTHORITY, department_id=unit_id)
+        return Q(department_id=unit_id) & ~Q(authority=COMMUNE_AUTHORITY)
     return Q(authority=COMMUNE_AUTHORITY) | Q(department__district_id=unit_district_id)
 
 

@@ -92,7 +92,7 @@ def _grid_context(request, grid, form, can_edit, conflict="", both_changed=(), u
         # A commune's district procedures (some 80 rows) fold while none has a figure (the script
         # folds them; without it every row shows). Never after a refused save: its rows are wanted.
         "folded_sections": [section.key for section in grid.sections if not form.is_bound
-                            and section.key == Authority.DISTRICT and not any(row.is_saved for row in section.rows)],
+                            and section.key in (Authority.DISTRICT, Authority.PROVINCE) and not any(row.is_saved for row in section.rows)],
         "both_changed_count": len(both_changed),
         "updated_count": len(updated),
         **extra,

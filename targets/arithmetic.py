@@ -51,9 +51,11 @@ def rate_shortfall(online: int, total: int, percent: Decimal) -> int | None:
     return ceil((p * total - online * 100) / (100 - p))
 
 
-def count_threshold_by(target: Decimal, through: int) -> int:
-    """Online dossiers needed by the end of month `through` to be on track: ⌈N × through / 12⌉."""
-    return ceil(Fraction(target) * through / 12)
+def count_threshold_by(target: Decimal, through: int, *, first_month: int = 1, last_month: int = 12) -> int:
+    """Online dossiers needed by the end of month `through` to be on track: ⌈N × through / 12⌉ —
+    for a policy of part of a year (July–December), ⌈N × months elapsed / months of the policy⌉."""
+    elapsed = min(max(through - first_month + 1, 0), last_month - first_month + 1)
+    return ceil(Fraction(target) * elapsed / (last_month - first_month + 1))
 
 
 def count_shortfall(online: int, target: Decimal) -> int:
@@ -67,17 +69,21 @@ class Outcome:
     rate: Decimal | None  # percentage with two decimals, for rate rules only
 
 
-def evaluate(*, measure: str, target: Decimal, online: int, total: int, through: int) -> Outcome:
-    """Status and shortfall of one unit under one rule, from its sums January → `through`."""
+def evaluate(*, measure: str, target: Decimal, online: int, total: int, through: int,
+             first_month: int = 1, last_month: int = 12) -> Outcome:
+    """Status and shortfall of one unit under one rule, from its sums over the policy's months
+    (January–December, or part of the year) up to `through`; final once `through` reaches the
+    policy's last month."""
     if not 1 <= through <= 12:
         raise ValueError(f"through must be a month 1–12, got {through}")
+    final = through >= last_month
     if measure == Measure.COUNT:
         shortfall = count_shortfall(online, target)
         if shortfall == 0:
             status = Status.MET
-        elif through == 12:
+        elif final:
             status = Status.MISSED
-        elif online >= count_threshold_by(target, through):
+        elif online >= count_threshold_by(target, through, first_month=first_month, last_month=last_month):
             status = Status.ON_TRACK
         else:
             status = Status.AT_RISK
@@ -86,7 +92,7 @@ def evaluate(*, measure: str, target: Decimal, online: int, total: int, through:
         if total == 0:
             return Outcome(status=Status.NO_DATA, shortfall=None, rate=None)
         met = meets_rate(online, total, target)
-        if through == 12:
+        if final:
             status = Status.MET if met else Status.MISSED
         else:
             status = Status.ON_TRACK if met else Status.AT_RISK

@@ -52,7 +52,8 @@ def procedure_breakdown(policy: TargetPolicy, through: int, *, units, rules=None
     by_id = {unit.pk: unit for unit in units}
     rows = (
         DossierCount.objects.filter(
-            offered_in_year_q(policy.year), unit_id__in=list(by_id), year=policy.year, month__lte=through
+            offered_in_year_q(policy.year), unit_id__in=list(by_id), year=policy.year,
+            month__gte=policy.first_month, month__lte=min(through, policy.last_month)
         )
         .annotate(handled_by_unit=handled_by_unit_expression())
         .values_list("unit_id", "handled_by_unit", *(f"procedure__{name}" for name in PROCEDURE_FIELDS))
@@ -96,7 +97,8 @@ def monthly_series(policy: TargetPolicy, unit: Unit, through: int) -> dict[str, 
     dossiers and the cumulative status. Queries: the rules (1), the counts by month (1)."""
     rules = [rule for rule in policy.rules.all() if rule.applies_to(unit)]
     rows = (
-        DossierCount.objects.filter(offered_in_year_q(policy.year), unit=unit, year=policy.year, month__lte=through)
+        DossierCount.objects.filter(offered_in_year_q(policy.year), unit=unit, year=policy.year,
+                                    month__gte=policy.first_month, month__lte=min(through, policy.last_month))
         .annotate(handled_by_unit=handled_by_unit_expression())
         .values("month", "procedure__authority", "procedure__online_level", "handled_by_unit")
         .annotate(online_sum=Sum("online"), total_sum=Sum("total"))
@@ -113,12 +115,13 @@ def monthly_series(policy: TargetPolicy, unit: Unit, through: int) -> dict[str, 
     for rule in rules:
         points = []
         cumulative_online = cumulative_total = 0
-        for month in range(1, through + 1):
+        for month in range(policy.first_month, min(through, policy.last_month) + 1):
             online, total = per_rule_month[rule.code][month]
             cumulative_online += online
             cumulative_total += total
             outcome = evaluate(
-                measure=rule.measure, target=rule.target, online=cumulative_online, total=cumulative_total, through=month
+                measure=rule.measure, target=rule.target, online=cumulative_online, total=cumulative_total, through=month,
+                first_month=policy.first_month, last_month=policy.last_month,
             )
             points.append(MonthPoint(month, online, total, cumulative_online, cumulative_total, outcome))
         series[rule.code] = points

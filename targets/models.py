@@ -12,10 +12,18 @@ from units.models import District, Unit, UnitKind
 
 
 class TargetPolicy(models.Model):
-    """The targets a district set for one year, and the document that set them."""
+    """The targets an administration (a district; a province) set for one year or part of it — the
+    months first_month–last_month — and the document that set them. They apply to the units under
+    that administration in those months: in 2025 the district's policy for January–June, the
+    province's for July–December."""
 
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="policies", verbose_name=_("huyện"))
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="policies",
+                                 verbose_name=_("cấp ban hành (tỉnh, huyện)"))
     year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    first_month = models.PositiveSmallIntegerField(_("áp dụng từ tháng"), default=1,
+                                                   validators=[MinValueValidator(1), MaxValueValidator(12)])
+    last_month = models.PositiveSmallIntegerField(_("đến tháng"), default=12,
+                                                  validators=[MinValueValidator(1), MaxValueValidator(12)])
     document_number = models.CharField(_("số văn bản"), max_length=100)
     document_date = models.DateField(_("ngày ban hành"))
     title = models.CharField(_("trích yếu"), max_length=500)
@@ -31,6 +39,21 @@ class TargetPolicy(models.Model):
 
     def __str__(self):
         return f"{self.year} — {self.document_number}"
+
+    def clean(self):
+        if self.first_month and self.last_month and self.last_month < self.first_month:
+            raise ValidationError({"last_month": _("Tháng kết thúc không được trước tháng bắt đầu áp dụng.")})
+
+    @property
+    def is_whole_year(self) -> bool:
+        return self.first_month == 1 and self.last_month == 12
+
+    @property
+    def months_label(self) -> str:
+        """"" for the whole year; else "tháng 7–12"."""
+        if self.is_whole_year:
+            return ""
+        return _("tháng %(first)s–%(last)s") % {"first": self.first_month, "last": self.last_month}
 
 
 class Measure(models.TextChoices):
@@ -112,7 +135,7 @@ class TargetRule(models.Model):
         if self.measure == Measure.COUNT and self.target is not None and self.target != self.target.to_integral_value():
             errors["target"] = _("Chỉ tiêu theo số hồ sơ phải là số nguyên.")
         if self.unit_id and self.policy_id and self.unit.district_id != self.policy.district_id:
-            errors["unit"] = _("Đơn vị không thuộc huyện của chính sách này.")
+            errors["unit"] = _("Đơn vị không thuộc cấp ban hành chính sách này.")
         if errors:
             raise ValidationError(errors)
 

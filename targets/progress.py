@@ -37,9 +37,10 @@ def handled_by_unit_expression():
     )
 
 
-def scoped_sums(*, district_ids, year: int, through: int, unit_ids=None):
-    """THE aggregated query: Σ online and Σ total per unit and scope, January → `through`, for
-    the units of the districts `district_ids` (one district or a whole province: one query).
+def scoped_sums(*, district_ids, year: int, through: int, unit_ids=None, first_month: int = 1):
+    """THE aggregated query: Σ online and Σ total per unit and scope, `first_month` (January) →
+    `through`, for the units of the administrations `district_ids` (one district, a province's
+    districts, a province's communes: one query).
 
     Returns {unit_id: {ScopeKey: (online, total)}}.
     """
@@ -52,7 +53,7 @@ def scoped_sums(*, district_ids, year: int, through: int, unit_ids=None):
         unit_rules.in_year_q(year, "unit__"),
         district_filter,
         year=year,
-        month__gte=1,
+        month__gte=first_month,
         month__lte=through,
     )
     if unit_ids is not None:
@@ -151,13 +152,30 @@ def _assemble(policy: TargetPolicy, through: int, rules, unit_list, sums, report
             online, total = sum_for_rule(rule, sums.get(unit.pk, {}))
             if total == 0 and not reportable.applies(rule, unit):
                 continue
-            outcome = evaluate(measure=rule.measure, target=rule.target, online=online, total=total, through=through)
+            outcome = evaluate(measure=rule.measure, target=rule.target, online=online, total=total, through=through,
+                               first_month=policy.first_month, last_month=policy.last_month)
             entry.rules.append(RuleProgress(rule=rule, online=online, total=total, outcome=outcome))
         results.append(entry)
     return Progress(policy=policy, through=through, rules=rules, units=results)
 
 
 UNIT_ORDER = ("kind", "sort_order", "code")
+
+
+def policy_through(policy: TargetPolicy, through: int) -> int:
+    """The last month counted: `through`, but never past the policy's last month."""
+    return min(through, policy.last_month)
+
+
+def in_policy_months(policy: TargetPolicy, units) -> list[Unit]:
+    """The units that existed in some month of the policy's months (a commune formed on 1 July is
+    not under the January–June policy; one merged away on 30 June is not under July–December)."""
+    if policy.is_whole_year:
+        return list(units)
+    return [unit for unit in units
+            if unit_rules.months_overlap(first_month=policy.first_month, last_month=policy.last_month,
+                                         year=policy.year, start=unit_rules.period_of(unit)[0],
+                                         end=unit_rules.period_of(unit)[1])]
 
 
 def compute_progress(policy: TargetPolicy, through: int, *, units=None) -> Progress:
@@ -169,11 +187,13 @@ def compute_progress(policy: TargetPolicy, through: int, *, units=None) -> Progr
     through = _checked_month(through)
     rules = list(policy.rules.all())
     unit_queryset = units if units is not None else Unit.objects.all()
-    unit_list = list(unit_queryset.in_year(policy.year).filter(district_id=policy.district_id).order_by(*UNIT_ORDER))
+    unit_list = in_policy_months(
+        policy, unit_queryset.in_year(policy.year).filter(district_id=policy.district_id).order_by(*UNIT_ORDER))
     sums = scoped_sums(
         district_ids=[policy.district_id],
         year=policy.year,
-        through=through,
+        through=policy_through(policy, through),
+        first_month=policy.first_month,
         unit_ids=[unit.pk for unit in unit_list] if units is not None else None,
     )
     reportable = reportable_scopes(district_ids=[policy.district_id], year=policy.year)
@@ -184,9 +204,9 @@ def compute_progress_many(policies, through: int) -> list[Progress]:
     """`compute_progress` for many districts at once — a province, or the nation — in the order
     of `policies`.
 
-    Queries: the policies' rules (1), then per distinct year of the policies the units of its
-    districts (1), the aggregated counts (1) and what they can report on (1): 4 for one year's
-    policies, whatever the number of districts, units, procedures or months.
+    Queries: the policies' rules (1), then per distinct year (and months) of the policies the units
+    of their administrations (1), the aggregated counts (1) and what they can report on (1): 4 for
+    one year's policies, whatever the number of districts, units, procedures or months.
     """
     through = _checked_month(through)
     policies = list(policies)
@@ -194,17 +214,21 @@ def compute_progress_many(policies, through: int) -> list[Progress]:
         return []
     prefetch_related_objects(policies, "rules")
     progress_by_policy = {}
-    for year in sorted({policy.year for policy in policies}):
-        of_year = [policy for policy in policies if policy.year == year]
-        district_ids = {policy.district_id for policy in of_year}
+    # Policies of one year and the same months share their queries (a whole province's districts).
+    groups = sorted({(policy.year, policy.first_month, policy_through(policy, through)) for policy in policies})
+    for year, first_month, last_counted in groups:
+        of_group = [policy for policy in policies
+                    if (policy.year, policy.first_month, policy_through(policy, through)) == (year, first_month, last_counted)]
+        district_ids = {policy.district_id for policy in of_group}
         units_by_district = defaultdict(list)
         for unit in Unit.objects.in_year(year).filter(district_id__in=district_ids).order_by(*UNIT_ORDER):
             units_by_district[unit.district_id].append(unit)
-        sums = scoped_sums(district_ids=district_ids, year=year, through=through)
+        sums = scoped_sums(district_ids=district_ids, year=year, through=last_counted, first_month=first_month)
         reportable = reportable_scopes(district_ids=district_ids, year=year)
-        for policy in of_year:
+        for policy in of_group:
             progress_by_policy[policy.pk] = _assemble(
-                policy, through, list(policy.rules.all()), units_by_district[policy.district_id], sums, reportable
+                policy, through, list(policy.rules.all()),
+                in_policy_months(policy, units_by_district[policy.district_id]), sums, reportable,
             )
     return [progress_by_policy[policy.pk] for policy in policies]
 

@@ -58,3 +58,48 @@ def exists_in_month(*, first_year: int | None, first_month: int | None, last_yea
 def unit_exists_in_month(unit, year: int, month: int) -> bool:
     return exists_in_month(first_year=unit.first_year, first_month=unit.first_month, last_year=unit.last_year,
                            last_month=unit.last_month, is_active=unit.is_active, year=year, month=month)
+
+
+# A unit's period: from (year, month) to (year, month), either end open --------------------------
+
+Month = tuple[int, int]  # (year, month)
+OPEN_START: Month = (0, 1)
+OPEN_END: Month = (9999, 12)
+
+
+def period_of(unit) -> tuple[Month, Month]:
+    """(first month, last month) the unit existed: its first year from its first month (January
+    when blank), to its last year's last month (December when blank); open ends stay open."""
+    start = (unit.first_year, unit.first_month or 1) if unit.first_year else OPEN_START
+    if unit.last_year:
+        end = (unit.last_year, unit.last_month or 12)
+    else:
+        end = OPEN_END if unit.is_active else OPEN_START
+    return start, end
+
+
+def periods_overlap(first: tuple[Month, Month], second: tuple[Month, Month]) -> bool:
+    return first[0] <= second[1] and second[0] <= first[1]
+
+
+def month_before(year: int, month: int) -> Month:
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def period_label(period: tuple[Month, Month]) -> str:
+    """"từ 7/2025", "đến 6/2025", "7/2025–12/2026", or "" when both ends are open."""
+    start, end = period
+    start_text = "" if start == OPEN_START else f"{start[1]}/{start[0]}"
+    end_text = "" if end in (OPEN_END, OPEN_START) else f"{end[1]}/{end[0]}"
+    if start_text and end_text:
+        return f"{start_text}–{end_text}"
+    if start_text:
+        return _("từ %(start)s") % {"start": start_text}
+    if end_text:
+        return _("đến %(end)s") % {"end": end_text}
+    return ""
+
+
+def months_overlap(*, first_month: int, last_month: int, start: Month, end: Month, year: int) -> bool:
+    """Whether months first_month–last_month of `year` meet a unit's period."""
+    return periods_overlap(((year, first_month), (year, last_month)), (start, end))

@@ -69,7 +69,7 @@ def test_a_rule_changed_inline_on_its_policy_page_is_saved(client_for, administr
     page = reverse("admin:targets_targetpolicy_change", args=[policy.pk])
     form = {
         "district": policy.district_id, "year": policy.year, "document_number": policy.document_number,
-        "document_date": policy.document_date.isoformat(), "title": policy.title,
+        "document_date": policy.document_date.isoformat(), "title": policy.title, "first_month": 1, "last_month": 12,
         "rules-TOTAL_FORMS": len(rules), "rules-INITIAL_FORMS": len(rules), "rules-MIN_NUM_FORMS": 0, "rules-MAX_NUM_FORMS": 1000,
     }
     fields = [field.name for field in TargetRule._meta.fields if field.name not in ("id", "policy")]

@@ -110,7 +110,7 @@ def test_the_query_conditions_say_what_the_rules_say():
     assert rules.offered_q(2021, "procedure__") == Q(procedure__first_year__lte=2021) & (
         Q(procedure__last_year__isnull=True) | Q(procedure__last_year__gte=2021)
     )
-    assert rules.reporting_q(unit_kind="department", unit_id=3, unit_district_id=1) == Q(authority="district", department_id=3)
+    assert rules.reporting_q(unit_kind="department", unit_id=3, unit_district_id=1) == Q(department_id=3) & ~Q(authority="commune")
     assert rules.reporting_q(unit_kind="commune", unit_id=7, unit_district_id=1) == (
         Q(authority="commune") | Q(department__district_id=1)
     )
