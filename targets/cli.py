@@ -15,7 +15,8 @@ from .results import PolicyNotFound
 def add_period_arguments(parser) -> None:
     parser.add_argument("--year", type=int, required=True, help=_("Năm của chính sách chỉ tiêu."))
     parser.add_argument("--through", type=int, default=12, help=_("Tính đến hết tháng (1–12); mặc định 12."))
-    parser.add_argument("--district", help=_("Mã huyện (bắt buộc nếu nhiều huyện có chỉ tiêu năm đó)."))
+    parser.add_argument("--district", "--administration", dest="district",
+                        help=_("Mã tỉnh hoặc huyện ban hành chỉ tiêu (bắt buộc nếu nhiều nơi có chỉ tiêu năm đó)."))
 
 
 def year_and_district(year: int, code: str | None) -> District:
@@ -46,7 +47,7 @@ def policy_from_options(*, year: int, through: int, district: str | None):
     if district:
         district_obj = District.objects.filter(code=district).first()
         if district_obj is None:
-            raise CommandError(_("Không có huyện mã %(code)s.") % {"code": district}, returncode=2)
+            raise CommandError(_("Không có tỉnh, huyện mã %(code)s.") % {"code": district}, returncode=2)
     try:
         return get_policy(year=year, district=district_obj)
     except PolicyNotFound as error:

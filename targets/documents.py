@@ -53,6 +53,12 @@ def progress_document(progress: Progress, completeness: "Completeness | None" = 
             for entry in progress.units
         ],
     }
+    policy = progress.policy
+    if policy.district.is_province or not policy.is_whole_year:
+        # Beside the 2020 shape (whose documents never move): whose policy, and over which months.
+        document["administration"] = {"code": policy.district.code, "name": policy.district.name,
+                                      "level": policy.district.level}
+        document["months"] = [policy.first_month, policy.last_month]
     if completeness is not None:
         document["complete"] = all(
             (entry := completeness.for_unit(unit.unit.pk)) is None or entry.complete for unit in progress.units

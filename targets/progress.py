@@ -129,7 +129,7 @@ def get_policy(*, year: int, district: District | None = None) -> TargetPolicy:
     if not found:
         raise PolicyNotFound(_("Chưa có chỉ tiêu (chính sách) nào cho năm %(year)s.") % {"year": year})
     if len(found) > 1:
-        raise PolicyNotFound(_("Năm %(year)s có chỉ tiêu của nhiều huyện: hãy chọn một huyện.") % {"year": year})
+        raise PolicyNotFound(_("Năm %(year)s có chỉ tiêu của nhiều nơi (tỉnh, huyện): hãy chọn một nơi (--administration MÃ).") % {"year": year})
     return found[0]
 
 

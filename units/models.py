@@ -100,6 +100,17 @@ class UnitQuerySet(models.QuerySet):
         """Units that existed in that year (rules.in_year_q)."""
         return self.filter(in_year_q(year))
 
+    def with_code(self, code: str, *, year: int | None = None, month: int | None = None):
+        """The unit that code names — on that month when given (18229 in 2020 is Thị trấn Đức Thọ,
+        in 2026 Xã Đức Thọ), else the latest one; None when there is none. One query."""
+        from .rules import unit_exists_in_month
+
+        units = sorted(self.filter(code=code), key=lambda unit: (unit.first_year or 0, unit.first_month or 1))
+        if year is not None:
+            months = [month] if month else range(1, 13)
+            units = [unit for unit in units if any(unit_exists_in_month(unit, year, each) for each in months)]
+        return units[-1] if units else None
+
     def visible_to(self, user):
         """Every unit this person may see in detail (units.access.visible_units)."""
         from .access import visible_units  # access reads these models

@@ -103,3 +103,11 @@ def period_label(period: tuple[Month, Month]) -> str:
 def months_overlap(*, first_month: int, last_month: int, start: Month, end: Month, year: int) -> bool:
     """Whether months first_month–last_month of `year` meet a unit's period."""
     return periods_overlap(((year, first_month), (year, last_month)), (start, end))
+
+
+def month_after(year: int, month: int) -> Month:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def month_of(day) -> Month:
+    return (day.year, day.month)

@@ -9,12 +9,18 @@ deleted. The locked-figures rule for a unit's edit belongs to submissions
 (`submissions.services.change_unit`), which calls `save_unit` here.
 """
 
+from dataclasses import dataclass, field
+
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import District, Person, Unit
+from dvctt_portal.text import fold
+
+from .lineage import Change, link_kinds, link_shares
+from .models import District, Lineage, Person, Unit
+from .rules import exists_in_month, month_before
 from .roles import ROLE_GROUPS, Role, ensure_role_groups
 
 
@@ -153,3 +159,124 @@ def create_person(*, username: str, full_name: str, email: str, password: str, r
     except ValueError as error:
         raise Refused(str(error)) from None
     return Person.objects.select_related("unit", "district").get(user=account)
+
+
+# Reorganisations: merges, splits, renames ----------------------------------------------------------
+
+
+@dataclass
+class Reorganized:
+    created: list = field(default_factory=list)  # new units
+    ended: list = field(default_factory=list)  # old units given their last month
+    links: int = 0  # lineage links written (new or changed)
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.created or self.ended or self.links)
+
+
+def _unit_on(code: str, year: int, month: int, units_by_code: dict) -> Unit | None:
+    for unit in units_by_code.get(code, []):
+        if exists_in_month(first_year=unit.first_year, first_month=unit.first_month, last_year=unit.last_year,
+                           last_month=unit.last_month, is_active=unit.is_active or unit.last_year is not None,
+                           year=year, month=month):
+            return unit
+    return None
+
+
+def reorganize(*, changes: list[Change], administration: District | None = None, user=None,
+               dry_run: bool = False) -> Reorganized:
+    """`apply_reorganization` in a transaction; with `dry_run`, everything is checked and written,
+    then rolled back (the result says what would have been done)."""
+    try:
+        with transaction.atomic():
+            result = apply_reorganization(changes=changes, administration=administration, user=user)
+            if dry_run:
+                raise _RollBack(result)
+    except _RollBack as rolled_back:
+        return rolled_back.result
+    return result
+
+
+class _RollBack(Exception):
+    def __init__(self, result):
+        super().__init__()
+        self.result = result
+
+
+@transaction.atomic
+def apply_reorganization(*, changes: list[Change], administration: District | None = None, user=None) -> Reorganized:
+    """Apply an official old → new mapping (units.lineage.read_mapping): each old unit ends the month
+    before its change takes effect (its counts stay its own), each new unit begins that month under
+    `administration` (by default the province of the old units' district), and each pair is linked
+    (merge, split with its share, rename) with the document. Running the same mapping again
+    changes nothing. Refused (nothing written) when an old unit is not there the day before, or
+    ended at another time, or a new code is already another unit's in that period.
+    Long because every row is checked against the units before anything is written."""
+    if not changes:
+        raise Refused(_("Bảng chuyển đổi không có dòng nào."))
+    codes = {row.old_code for row in changes} | {row.new_code for row in changes}
+    units_by_code: dict[str, list[Unit]] = {}
+    for unit in Unit.objects.select_related("district").filter(code__in=codes):
+        units_by_code.setdefault(unit.code, []).append(unit)
+    problems, olds = [], {}
+    for row in changes:
+        year, month = month_before(row.effective_date.year, row.effective_date.month)
+        old = _unit_on(row.old_code, year, month, units_by_code)
+        if old is None:
+            problems.append(_("Dòng %(line)s: không có đơn vị mã %(code)s vào ngày trước %(date)s.") % {
+                "line": row.line, "code": row.old_code, "date": row.effective_date.strftime("%d/%m/%Y")})
+            continue
+        if fold(old.name) != fold(row.old_name):
+            problems.append(_("Dòng %(line)s: đơn vị mã %(code)s là “%(name)s”, không phải “%(given)s”.") % {
+                "line": row.line, "code": row.old_code, "name": old.name, "given": row.old_name})
+        if old.last_year and (old.last_year, old.last_month or 12) != (year, month):
+            problems.append(_("Dòng %(line)s: %(name)s đã ngừng hoạt động vào tháng %(month)s/%(year)s.") % {
+                "line": row.line, "name": old.name, "month": old.last_month or 12, "year": old.last_year})
+        olds[row.line] = old
+    if administration is None and olds:
+        districts = {old.district for old in olds.values()}
+        parents = {district.parent_id or district.pk for district in districts}
+        if len(parents) != 1:
+            problems.append(_("Các đơn vị cũ thuộc nhiều tỉnh: hãy chọn tỉnh nhận các đơn vị mới (--province)."))
+        else:
+            administration = District.objects.get(pk=parents.pop())
+    if problems:
+        raise Refused("\n".join(problems))
+    result = Reorganized()
+    for row in changes:
+        old = olds[row.line]
+        year, month = month_before(row.effective_date.year, row.effective_date.month)
+        if old.last_year is None:
+            old.last_year, old.last_month, old.is_active = year, month, False
+            save_unit(unit=old, user=user)
+            result.ended.append(old)
+    kinds, shares = link_kinds(changes), link_shares(changes)
+    news: dict[str, Unit] = {}
+    for row in changes:
+        old = olds[row.line]
+        new = news.get(row.new_code) or _unit_on(row.new_code, row.effective_date.year, row.effective_date.month,
+                                                  units_by_code)
+        if new is None:
+            new = Unit(district=administration, code=row.new_code, name=row.new_name, kind=old.kind,
+                       sort_order=old.sort_order, first_year=row.effective_date.year,
+                       first_month=row.effective_date.month or None, is_active=True)
+            try:
+                save_unit(unit=new, user=user)
+            except ValidationError as error:
+                raise Refused(_("Dòng %(line)s: %(error)s") % {"line": row.line, "error": " ".join(error.messages)})
+            units_by_code.setdefault(new.code, []).append(new)
+            result.created.append(new)
+        news[row.new_code] = new
+        values = {"kind": kinds[(row.old_code, row.new_code)], "share": shares[row.old_code][row.new_code],
+                  "effective_date": row.effective_date, "document_number": row.document_number[:100],
+                  "document_date": row.document_date, "document_title": row.document[:500]}
+        link = Lineage.objects.filter(predecessor=old, successor=new).first()
+        if link is None or any(getattr(link, key) != value for key, value in values.items()):
+            link = link or Lineage(predecessor=old, successor=new)
+            for key, value in values.items():
+                setattr(link, key, value)
+            link.full_clean()
+            link.save()
+            result.links += 1
+    return result

@@ -63,9 +63,10 @@ class Command(BaseCommand):
 
     def write_table(self, progress, completeness):
         policy = progress.policy
+        months = f" ({policy.months_label})" if not policy.is_whole_year else ""
         self.stdout.write(
-            f"{policy.district.name} — chỉ tiêu năm {policy.year} theo văn bản {policy.document_number}, "
-            f"số liệu tháng 1–{progress.through}/{policy.year}"
+            f"{policy.district.name} — chỉ tiêu năm {policy.year}{months} theo văn bản {policy.document_number}, "
+            f"số liệu tháng {policy.first_month}–{min(progress.through, policy.last_month)}/{policy.year}"
         )
         self.stdout.write(completeness.statement())
         headers = ["Mã", "Đơn vị", "Chỉ tiêu", "Trực tuyến", "Tổng số", "Tỷ lệ", "Mục tiêu", "Trạng thái", "Còn thiếu", "Điểm trừ"]
