@@ -31,6 +31,17 @@ def format_rate(rate: Decimal | None, *, empty: str = "—") -> str:
     return f"{text} %"
 
 
+def format_change(change: Decimal | None, *, empty: str = "—") -> str:
+    """A change of rate in percentage points, signed: "+3,2 điểm" in Vietnamese, "+3.2 pts" in English."""
+    if change is None:
+        return empty
+    value = change.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    text = f"{value:+.1f}".replace("-", "−")
+    if (get_language() or "vi").startswith("vi"):
+        return f"{text.replace('.', ',')} điểm"
+    return f"{text} pts"
+
+
 def format_rate_of(online: int, total: int, *, empty: str = "—") -> str:
     """online ÷ total written for people, rounded once from the exact fraction (never from the
     two-decimal JSON rate, which would round twice: 108/518 = 20.849… → 20.85 → "20,9 %")."""

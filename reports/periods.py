@@ -41,6 +41,15 @@ class Period:
     def is_year_end(self) -> bool:
         return self.through == 12
 
+    @property
+    def first_month(self) -> int:
+        return self.policy.first_month
+
+    @property
+    def last_counted(self) -> int:
+        """The last month counted: `through`, but not past the policy's last month."""
+        return min(self.through, self.policy.last_month)
+
 
 def district_policies(district: District | None) -> dict[int, TargetPolicy]:
     """The district's policies by year (one query)."""

@@ -26,6 +26,7 @@ from django.contrib import messages
 
 from submissions.services import CountsRefused
 from submissions import rules
+from targets.trends import unit_trends
 from targets.completeness import compute_completeness, district_units, last_due_month
 from targets.quality import quality_items
 from targets.documents import progress_document
@@ -69,7 +70,7 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def unit_dashboard(request, unit_code):
-    unit, _can_edit = get_unit_for_user(request.user, unit_code)
+    unit, _can_edit = get_unit_for_user(request.user, unit_code, year=known_number(request.GET.get("year")))
     form, period = period_from_query(request.GET, district=unit.district)
     context = {"unit": unit, "form": form, "period": period}
     if period is None:
@@ -83,8 +84,17 @@ def unit_dashboard(request, unit_code):
         attrs={"class": "data-table data-table--wide", "aria-labelledby": "procedures-heading"},
     )
     tables.RequestConfig(request, paginate=False).configure(table)
-    context.update(dashboard=dashboard, table=table, query=period_query(period), pending=_pending_for(request.user, unit))
+    context.update(dashboard=dashboard, table=table, query=period_query(period), pending=_pending_for(request.user, unit),
+                   trend=unit_trends(unit))
     return render(request, "reports/unit_dashboard.html", context)
+
+
+def known_number(value) -> int | None:
+    """A year from the query string, or None (it only picks which unit a reused code names)."""
+    try:
+        return int(value) if value and str(value).isdigit() and len(str(value)) == 4 else None
+    except ValueError:
+        return None
 
 
 def _pending_for(user, unit) -> dict | None:

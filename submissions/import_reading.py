@@ -206,8 +206,14 @@ def decode_csv(data: bytes) -> CsvText:
     return next((text for text in decoded if _reads_header(text.text)), decoded[0])
 
 
+def _first_line(text: str) -> str:
+    """The header line, whatever ends it ("\n", "\r\n", a lone "\r")."""
+    lines = text.splitlines()
+    return lines[0] if lines else ""
+
+
 def _reads_header(text: str) -> bool:
-    first_line = text.split("\n", 1)[0]
+    first_line = _first_line(text)
     columns = {_column_of(cell) for cell in next(csv.reader([first_line], delimiter=_delimiter(first_line)), [])}
     return set(REQUIRED_COLUMNS) <= columns
 
@@ -222,7 +228,7 @@ def _undecodable(data: bytes, encoding: str) -> bool:
 
 def _read_csv(data: bytes, limits: XlsxLimits) -> Iterator[RawRow]:
     decoded = decode_csv(data)
-    delimiter = _delimiter(decoded.text.split("\n", 1)[0])
+    delimiter = _delimiter(_first_line(decoded.text))
     return _csv_rows(csv.reader(io.StringIO(decoded.text, newline=""), delimiter=delimiter), limits, decoded.encoding)
 
 

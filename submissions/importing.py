@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _, ngettext
 
 from units.access import may_enter
 from units.models import Unit
+from units.rules import unit_exists_in_month
 
 from . import import_reading, rules
 from .import_cells import ParsedRow, RowError, parse_row
@@ -188,7 +189,7 @@ def preview_import(*, data: bytes, filename: str, user=None) -> ImportPreview:
     blank_rows: dict[MonthKey, list[Entry]] = {}  # rows written as 0 and 0 with nothing saved, by unit-month
     counted_months: set[MonthKey] = set()  # unit-months with a row that saves a number
     for row in parsed:
-        unit, procedure = found.units.get(row.unit_code), found.procedures.get(row.procedure_code)
+        unit, procedure = found.unit_for(row.unit_code, row.year, row.month), found.procedures.get(row.procedure_code)
         row_errors = checker.errors(row, unit, procedure)
         if row_errors:
             errors.extend(RowError(row.row, message) for message in row_errors)
@@ -226,7 +227,7 @@ class _Found:
     they may not is answered as one that does not exist), procedures, locks, the units' open lock
     exceptions, saved counts, approved months."""
 
-    units: dict[str, Unit]
+    units: dict[str, list[Unit]]  # a code names a unit only with its period (18229: 2020 and 2026)
     procedures: dict[str, Procedure]
     locks: LockIndex
     saved: dict[tuple[int, int, int, int], tuple[int, int]]  # (unit, procedure, year, month) → (total, online)
@@ -235,28 +236,40 @@ class _Found:
     @classmethod
     def load(cls, parsed: list[ParsedRow], *, user) -> "_Found":
         units_query = Unit.objects.all() if user is None else Unit.objects.visible_to(user)
-        units = {unit.code: unit for unit in units_query.filter(code__in={row.unit_code for row in parsed})}
+        units: dict[str, list[Unit]] = {}
+        for unit in units_query.filter(code__in={row.unit_code for row in parsed}).order_by("first_year", "first_month"):
+            units.setdefault(unit.code, []).append(unit)
+        every_unit = [unit for its in units.values() for unit in its]
         procedures = {
             p.code: p
             for p in Procedure.objects.select_related("department").filter(code__in={row.procedure_code for row in parsed})
         }
         years = {row.year for row in parsed}
-        locks = LockIndex.load(district_ids={unit.district_id for unit in units.values()}, years=years,
-                               unit_ids={unit.pk for unit in units.values()})
+        locks = LockIndex.load(district_ids={unit.district_id for unit in every_unit}, years=years,
+                               unit_ids={unit.pk for unit in every_unit})
         saved, approved = {}, {}
         if units and parsed:
             approved = {
                 (report.unit_id, report.year, report.month): report
                 for report in MonthReport.objects.select_related("approved_by").filter(
-                    approved_at__isnull=False, unit_id__in=[unit.pk for unit in units.values()], year__in=years,
+                    approved_at__isnull=False, unit_id__in=[unit.pk for unit in every_unit], year__in=years,
                     month__in={row.month for row in parsed},
                 )
             }
             for count in DossierCount.objects.filter(
-                unit_id__in=[unit.pk for unit in units.values()], year__in=years, month__in={row.month for row in parsed},
+                unit_id__in=[unit.pk for unit in every_unit], year__in=years, month__in={row.month for row in parsed},
             ).only("unit_id", "procedure_id", "year", "month", "total", "online"):
                 saved[(count.unit_id, count.procedure_id, count.year, count.month)] = (count.total, count.online)
         return cls(units, procedures, locks, saved, approved)
+
+    def unit_for(self, code: str, year, month) -> Unit | None:
+        """The unit that code names in that month; the latest when none existed then (the row is
+        then refused as a month the unit did not exist in)."""
+        its = self.units.get(code) or []
+        for unit in its:
+            if isinstance(year, int) and isinstance(month, int) and unit_exists_in_month(unit, year, month):
+                return unit
+        return its[-1] if its else None
 
 
 class _RowChecker:

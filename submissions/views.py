@@ -104,7 +104,7 @@ def _grid_context(request, grid, form, can_edit, conflict="", both_changed=(), u
 def entry_grid(request, unit_code: str, year: int, month: int):
     """The counts of one unit-month: one row per procedure, saved all together."""
     _valid_month(year, month)
-    unit, can_edit = get_unit_for_user(request.user, unit_code, for_edit=request.method == "POST")
+    unit, can_edit = get_unit_for_user(request.user, unit_code, for_edit=request.method == "POST", year=year, month=month)
     grid = grids.build_grid(unit, year, month)
     status, conflict, merged = 200, "", None
     if request.method == "POST":
@@ -211,7 +211,7 @@ def month_action(request, unit_code: str, year: int, month: int, action: str):
     _valid_month(year, month)
     if action not in MONTH_ACTIONS:
         raise Http404
-    unit, _can_edit = get_unit_for_user(request.user, unit_code)
+    unit, _can_edit = get_unit_for_user(request.user, unit_code, year=year, month=month)
     allowed, question, done, reason_required = MONTH_ACTIONS[action]
     if not allowed(request.user, unit):
         raise PermissionDenied(_("Bạn không có quyền làm việc này với số liệu của đơn vị này."))
@@ -240,7 +240,7 @@ def month_action(request, unit_code: str, year: int, month: int, action: str):
 def comment_add(request, unit_code: str, year: int, month: int):
     """A note on the unit-month, from the grid's panel; back to the grid."""
     _valid_month(year, month)
-    unit, _can_edit = get_unit_for_user(request.user, unit_code)
+    unit, _can_edit = get_unit_for_user(request.user, unit_code, year=year, month=month)
     if not may_comment(request.user, unit):
         raise PermissionDenied(_("Bạn không ghi chú được cho đơn vị này."))
     try:
@@ -259,7 +259,7 @@ def comment_delete(request, pk: int):
     comment = MonthComment.objects.select_related("unit").filter(pk=pk).first()
     if comment is None:
         raise Http404(_("Không có ghi chú này."))
-    unit, _can_edit = get_unit_for_user(request.user, comment.unit.code)
+    unit, _can_edit = get_unit_for_user(request.user, comment.unit.code, year=comment.year, month=comment.month)
     try:
         services.delete_comment(comment=comment, user=request.user)
     except CountsRefused as refused:
@@ -325,7 +325,7 @@ def _saved_changes(request, unit, year: int, month: int) -> list[dict]:
 def entry_history(request, unit_code: str, year: int, month: int):
     """Every change of a unit-month: who, when, old → new, and how it came."""
     _valid_month(year, month)
-    unit, _can_edit = get_unit_for_user(request.user, unit_code)
+    unit, _can_edit = get_unit_for_user(request.user, unit_code, year=year, month=month)
     records, truncated = grids.month_history(unit, year, month)
     reasons = dict(ChangeReason.choices)
     for record in records:
@@ -348,7 +348,7 @@ def template_download(request, year: int, month: int, extension: str):
         raise Http404
     code = request.GET.get("unit")
     if code:
-        unit, _can_edit = get_unit_for_user(request.user, code)
+        unit, _can_edit = get_unit_for_user(request.user, code, year=year, month=month)
         units = Unit.objects.filter(pk=unit.pk)
     else:
         unit = None

@@ -30,8 +30,11 @@ def year_and_district(year: int, code: str | None) -> District:
             raise CommandError(_("Không có huyện mã %(code)s.") % {"code": code}, returncode=2)
         return district
     districts = list(District.objects.all()[:2])
+    if len(districts) > 1:  # the one administration with targets that year, if only one has
+        districts = list(District.objects.filter(policies__year=year).distinct()[:2])
     if len(districts) != 1:
-        raise CommandError(_("Có nhiều huyện (hoặc chưa có huyện nào): hãy chỉ rõ --district MÃ."), returncode=2)
+        raise CommandError(_("Có nhiều tỉnh, huyện (hoặc chưa có nơi nào có chỉ tiêu năm đó): hãy chỉ rõ "
+                             "--administration MÃ."), returncode=2)
     return districts[0]
 
 
@@ -47,7 +50,7 @@ def policy_from_options(*, year: int, through: int, district: str | None):
     if district:
         district_obj = District.objects.filter(code=district).first()
         if district_obj is None:
-            raise CommandError(_("Không có tỉnh, huyện mã %(code)s.") % {"code": district}, returncode=2)
+            raise CommandError(_("Không có huyện mã %(code)s (hay tỉnh mã %(code)s).") % {"code": district}, returncode=2)
     try:
         return get_policy(year=year, district=district_obj)
     except PolicyNotFound as error:

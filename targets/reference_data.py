@@ -354,14 +354,18 @@ def load_reform(data: dict | None = None) -> dict:
         unit = Unit.objects.filter(district=province, code=row["code"]).first() or Unit(district=province, code=row["code"])
         if unit.pk is None:
             unit.kind, unit.first_year, unit.first_month = UnitKind.DEPARTMENT, *starts
-        unit.name, unit.sort_order = row["name"], row["sort_order"]
-        save_unit(unit=unit)
+        if unit.pk is None or (unit.name, unit.sort_order) != (row["name"], row["sort_order"]):
+            unit.name, unit.sort_order = row["name"], row["sort_order"]
+            save_unit(unit=unit)
         units_by_code[unit.code] = unit
     for row in data["procedures"]:
         procedure = Procedure.objects.filter(code=row["code"]).first() or Procedure(code=row["code"])
-        for key, value in {"name": row["name"], "field": row["field"], "authority": Authority.PROVINCE,
-                           "online_level": row["online_level"], "department": units_by_code[row["department"]],
-                           "first_year": starts[0], "last_year": None}.items():
+        values = {"name": row["name"], "field": row["field"], "authority": Authority.PROVINCE,
+                  "online_level": row["online_level"], "department": units_by_code[row["department"]],
+                  "first_year": starts[0], "last_year": None}
+        if procedure.pk and all(getattr(procedure, key) == value for key, value in values.items()):
+            continue
+        for key, value in values.items():
             setattr(procedure, key, value)
         procedure.full_clean()
         procedure.save()

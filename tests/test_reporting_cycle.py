@@ -33,7 +33,7 @@ HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 @pytest.fixture
 def demo(db):
     call_command("load_demo", stdout=io.StringIO())
-    return Unit.objects.get(code="18229").district
+    return Unit.objects.get(code="18229", district__code="440").district
 
 
 def action_url(unit, action, month=9, year=2020):
@@ -186,10 +186,10 @@ def test_who_may_confirm_and_approve(client_for, head_of_commune_b, head_of_comm
 
 def test_rates_never_exceed_100_percent_with_units_added_or_retired(reference, commune_a, staff):
     district = reference["district"]
-    retired = Unit.objects.get(code="18235")
+    retired = Unit.objects.get(code="18235", district__code="440")
     retired.is_active, retired.last_year = False, 2019
     retired.save()
-    added = Unit.objects.get(code="18241")
+    added = Unit.objects.get(code="18241", district__code="440")
     added.first_year = 2021
     added.save()
     code = commune_procedures(1)[0]
@@ -399,7 +399,7 @@ def test_home_affairs_approve_confirmed_months_from_the_admin_through_the_servic
     from django.contrib.auth.models import User
 
     head = User.objects.get(username="demo.thitran")
-    unit = Unit.objects.get(code="18229")
+    unit = Unit.objects.get(code="18229", district__code="440")
     confirm_month(unit=unit, year=2020, month=8, user=head, on_behalf=False)
     admin = User.objects.get(username="demo.quantri")
     client = client_for(admin)
@@ -433,7 +433,7 @@ def test_an_exception_reopens_one_units_month_and_closing_it_reissues_the_result
     from submissions.models import LockException
 
     noivu, canbo = User.objects.get(username="demo.noivu"), User.objects.get(username="demo.canbo")
-    town, other = Unit.objects.get(code="18229"), Unit.objects.get(code="18235")
+    town, other = Unit.objects.get(code="18229", district__code="440"), Unit.objects.get(code="18235", district__code="440")
     first = OfficialResult.objects.get()
     assert grant(client_for(noivu), unit=town.pk).status_code == 302
     exception = LockException.objects.get()
@@ -476,7 +476,7 @@ def test_an_exception_expires_by_itself_and_the_cron_command_reissues_the_result
     from submissions.models import LockException
     from targets.services import grant_lock_exceptions
 
-    town = Unit.objects.get(code="18229")
+    town = Unit.objects.get(code="18229", district__code="440")
     (exception,) = grant_lock_exceptions(district=town.district, year=2020, month=9, units=[town], reason="Bổ sung",
                                          expires_on=timezone.localdate(), user=staff)
     assert lock_for_unit(town, 2020, 9) is None
@@ -513,7 +513,7 @@ def test_an_exception_is_refused_without_reason_in_the_past_too_long_or_without_
     from submissions.models import LockException
 
     client = client_for(User.objects.get(username="demo.noivu"))
-    body = {"unit": Unit.objects.get(code="18229").pk, **data} if data else {}
+    body = {"unit": Unit.objects.get(code="18229", district__code="440").pk, **data} if data else {}
     response = grant(client, **body)
     assert response.status_code == 400 and not LockException.objects.exists()
     assert message in response.content.decode()
@@ -524,7 +524,7 @@ def test_an_exception_needs_a_locked_month_and_only_one_at_a_time(demo, staff):
 
     from targets.services import grant_lock_exceptions
 
-    town = Unit.objects.get(code="18229")
+    town = Unit.objects.get(code="18229", district__code="440")
     with pytest.raises(CountsRefused, match="không bị khóa"):
         grant_lock_exceptions(district=town.district, year=2020, month=9, units=[town], reason="x",
                               expires_on=timezone.localdate(), user=staff)
@@ -625,7 +625,7 @@ def test_a_catalog_entry_that_would_move_a_locked_years_result_is_refused(locked
     from submissions.models import Procedure
 
     client = client_for(User.objects.get(username="demo.quantri"))
-    office = Unit.objects.get(code="440.VP")
+    office = Unit.objects.get(code="440.VP", district__code="440")
     response = client.post(reverse("admin:submissions_procedure_add"), {
         "code": "DT.NEW.01", "name": "Thủ tục mới", "field": "Khác", "authority": "district", "online_level": 3,
         "department": office.pk, "first_year": 2020,
@@ -643,7 +643,7 @@ def test_every_late_unit_leaves_out_those_that_already_have_an_exception(locked_
     from submissions.models import LockException
 
     client = client_for(User.objects.get(username="demo.noivu"))
-    assert grant(client, unit=Unit.objects.get(code="18229").pk, month=10).status_code == 302
+    assert grant(client, unit=Unit.objects.get(code="18229", district__code="440").pk, month=10).status_code == 302
     assert grant(client, all_late="on", month=10).status_code == 302
     assert LockException.objects.count() == 26
 
@@ -655,7 +655,7 @@ def test_unlocking_closes_the_exceptions_so_locking_again_holds_for_everybody(lo
     from submissions.models import LockException
 
     client = client_for(User.objects.get(username="demo.noivu"))
-    town = Unit.objects.get(code="18229")
+    town = Unit.objects.get(code="18229", district__code="440")
     grant(client, unit=town.pk, month=3)
     call_command("unlock", "--year", "2020", stdout=io.StringIO())
     assert LockException.objects.get().closed_at is not None
@@ -669,13 +669,13 @@ def test_an_exception_that_changed_nothing_leaves_the_result_as_it_was(locked_de
     from submissions.models import LockException
 
     client = client_for(User.objects.get(username="demo.noivu"))
-    grant(client, unit=Unit.objects.get(code="18229").pk)
+    grant(client, unit=Unit.objects.get(code="18229", district__code="440").pk)
     client.post(reverse("reports:lock_exception_revoke", args=[LockException.objects.get().pk]))
     assert OfficialResult.objects.count() == 1 and OfficialResult.objects.get().withdrawn_at is None
 
 
 def test_a_unit_merged_in_july_and_one_opened_in_march_are_expected_only_while_they_exist(reference, commune_a, staff):
-    merged, opened = Unit.objects.get(code="18235"), Unit.objects.get(code="18241")
+    merged, opened = Unit.objects.get(code="18235", district__code="440"), Unit.objects.get(code="18241", district__code="440")
     merged.is_active, merged.last_year, merged.last_month = False, 2020, 6
     merged.full_clean()
     merged.save()
@@ -699,7 +699,7 @@ def test_a_unit_merged_in_july_and_one_opened_in_march_are_expected_only_while_t
 def test_a_unit_cannot_end_before_it_starts_within_one_year(reference):
     from django.core.exceptions import ValidationError
 
-    unit = Unit.objects.get(code="18235")
+    unit = Unit.objects.get(code="18235", district__code="440")
     unit.first_year = unit.last_year = 2020
     unit.first_month, unit.last_month, unit.is_active = 7, 6, False
     with pytest.raises(ValidationError, match="Tháng kết thúc"):

@@ -144,8 +144,10 @@ def district_for(user) -> District | None:
     return None
 
 
-def get_unit_for_user(user, code: str, *, for_edit: bool = False) -> tuple[Unit, bool]:
-    """The unit with that code and whether this person may edit its counts.
+def get_unit_for_user(user, code: str, *, for_edit: bool = False, year: int | None = None,
+                      month: int | None = None) -> tuple[Unit, bool]:
+    """The unit with that code — the one of that year (and month) when given, else the latest: a
+    code names two units across a reorganisation — and whether this person may edit its counts.
 
     A unit the person may not see answers 404, exactly as a unit that does not exist;
     a unit they may see but not edit answers 403 when `for_edit` is asked. A string that cannot be
@@ -153,9 +155,10 @@ def get_unit_for_user(user, code: str, *, for_edit: bool = False) -> tuple[Unit,
     """
     if not is_code(code):
         raise Http404(_("Không tìm thấy đơn vị."))
-    try:
-        unit = visible_units(user).select_related("district").get(code=code)
-    except Unit.DoesNotExist:
+    unit = visible_units(user).select_related("district").with_code(code, year=year, month=month)
+    if unit is None and year is not None:  # a year the unit did not exist in: its latest era
+        unit = visible_units(user).select_related("district").with_code(code)
+    if unit is None:
         raise Http404(_("Không tìm thấy đơn vị."))
     can_edit = may_enter(user, unit)
     if for_edit and not can_edit:

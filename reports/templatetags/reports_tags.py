@@ -2,7 +2,7 @@
 
 from django import template
 
-from dvctt_portal.figures import format_number
+from dvctt_portal.figures import format_change, format_number
 
 from .. import wording
 
@@ -20,6 +20,12 @@ def rate_of(figures):
 @register.filter
 def number(value):
     return format_number(value)
+
+
+@register.filter
+def change(value):
+    """A change of rate in percentage points: "+3,2 điểm"."""
+    return format_change(value)
 
 
 @register.filter

@@ -97,18 +97,29 @@ def test_load_demo_twice_changes_nothing(capsys):
 
 def test_the_demo_covers_january_to_september_2020_with_one_commune_without_commune_dossiers():
     call_command("load_demo")
-    months = set(DossierCount.objects.values_list("month", flat=True))
+    months = set(DossierCount.objects.filter(year=2020).values_list("month", flat=True))
     assert months == set(range(1, 10))
-    assert set(DossierCount.objects.values_list("year", flat=True)) == {2020}
     quiet = Unit.objects.get(code="18310")
-    assert not DossierCount.objects.filter(unit=quiet, procedure__authority=Authority.COMMUNE).exists()
-    assert DossierCount.objects.filter(unit=quiet, procedure__authority=Authority.DISTRICT).exists()
+    assert not DossierCount.objects.filter(unit=quiet, year=2020, procedure__authority=Authority.COMMUNE).exists()
+    assert DossierCount.objects.filter(unit=quiet, year=2020, procedure__authority=Authority.DISTRICT).exists()
     for count in DossierCount.objects.select_related("unit", "procedure")[:300]:
         count.full_clean()
 
 
+def test_the_demo_goes_on_to_november_2026_each_unit_in_the_months_it_existed():
+    call_command("load_demo")
+    assert set(DossierCount.objects.values_list("year", flat=True)) == set(range(2020, 2027))
+    assert set(DossierCount.objects.filter(year=2026).values_list("month", flat=True)) == set(range(1, 12))
+    old_town = Unit.objects.get(code="18229", district__code="440")
+    new_commune = Unit.objects.get(code="18229", district__code="42")
+    assert max(DossierCount.objects.filter(unit=old_town, year=2025).values_list("month", flat=True)) == 6
+    assert min(DossierCount.objects.filter(unit=new_commune, year=2025).values_list("month", flat=True)) == 7
+    assert not DossierCount.objects.filter(unit=old_town, year=2026).exists()
+
+
 def test_load_demo_reference_only_loads_no_counts_and_no_logins():
     call_command("load_demo", "--reference-only")
-    assert Unit.objects.count() == 28
+    assert Unit.objects.filter(district__code="440").count() == 28  # 16 communes, 12 departments (2020)
+    assert Unit.objects.filter(district__code="42").count() == 12  # 5 communes, 7 departments (from 7/2025)
     assert not DossierCount.objects.exists()
     assert not get_user_model().objects.exists()

@@ -24,8 +24,9 @@ class Command(BaseCommand):
         if extension not in (".xlsx", ".csv"):
             raise CommandError(_("Tệp ghi ra phải có đuôi .xlsx hoặc .csv."))
         if unit:
-            units = Unit.objects.filter(code=unit)
-            if not units.exists():
+            found = Unit.objects.with_code(unit, year=year, month=month)
+            units = Unit.objects.filter(pk=found.pk if found else None)
+            if found is None:
                 raise CommandError(_("Không có đơn vị mã %(code)s.") % {"code": unit})
         else:
             units = Unit.objects.active()

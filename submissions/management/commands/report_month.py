@@ -36,7 +36,7 @@ class Command(BaseCommand):
     def handle(self, *args, action, unit, year, month, by, reason="", **options):
         if not rules.is_valid_year(year):
             raise CommandError(_("Năm phải từ %(first)s đến %(last)s.") % {"first": rules.FIRST_YEAR, "last": rules.LAST_YEAR})
-        unit_obj = Unit.objects.select_related("district").filter(code=unit).first()
+        unit_obj = Unit.objects.select_related("district").with_code(unit, year=year, month=month)
         if unit_obj is None:
             raise CommandError(_("Không có đơn vị mã %(code)s.") % {"code": unit})
         user = get_user_model().objects.filter(username=by).first()

@@ -21,7 +21,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="Năm, ví dụ 2020.")
         parser.add_argument("--through", type=int, help="Đến hết tháng (1–12); mặc định: tháng cuối đã đến hạn báo cáo.")
-        parser.add_argument("--district", help="Mã huyện (mặc định: huyện duy nhất trong hệ thống).")
+        parser.add_argument("--district", "--administration", dest="district",
+                        help="Mã tỉnh hoặc huyện (mặc định: nơi duy nhất có chỉ tiêu năm đó).")
         parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
 
     def handle(self, *args, year, through=None, district=None, format="table", **options):

@@ -16,7 +16,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--district", help="Mã huyện (mặc định: huyện duy nhất trong hệ thống).")
+        parser.add_argument("--district", "--administration", dest="district",
+                        help="Mã tỉnh hoặc huyện (mặc định: nơi duy nhất có chỉ tiêu năm đó).")
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
     def handle(self, *args, year, district=None, format="table", **options):

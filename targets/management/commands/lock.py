@@ -10,15 +10,20 @@ from targets.services import YearNotReady, lock_year
 from units.models import District
 
 
-def district_from(code: str | None) -> District:
+def district_from(code: str | None, year: int | None = None) -> District:
+    """The administration --district (--administration) names; without it, the only one there is,
+    or the only one with targets that year."""
     if code:
         district = District.objects.filter(code=code).first()
         if district is None:
-            raise CommandError(_("Không có huyện mã %(code)s.") % {"code": code})
+            raise CommandError(_("Không có huyện mã %(code)s (hay tỉnh mã %(code)s).") % {"code": code})
         return district
     districts = list(District.objects.all()[:2])
+    if len(districts) > 1 and year is not None:
+        districts = list(District.objects.filter(policies__year=year).distinct()[:2])
     if len(districts) != 1:
-        raise CommandError(_("Có nhiều huyện (hoặc chưa có huyện nào): hãy chỉ rõ --district MÃ."))
+        raise CommandError(_("Có nhiều tỉnh, huyện (hoặc chưa có nơi nào có chỉ tiêu năm đó): hãy chỉ rõ "
+                             "--administration MÃ."))
     return districts[0]
 
 
@@ -42,7 +47,8 @@ def policy_of(district: District, year: int) -> TargetPolicy:
 def add_period_arguments(parser):
     parser.add_argument("--year", type=int, required=True, help="Năm, ví dụ 2020.")
     parser.add_argument("--month", type=int, choices=range(1, 13), metavar="1-12", help="Tháng; bỏ trống: cả năm.")
-    parser.add_argument("--district", help="Mã huyện (mặc định: huyện duy nhất trong hệ thống).")
+    parser.add_argument("--district", "--administration", dest="district",
+                        help="Mã tỉnh hoặc huyện (mặc định: nơi duy nhất có chỉ tiêu năm đó).")
     parser.add_argument("--by", help="Tên đăng nhập của người ra lệnh, ghi vào nhật ký khóa.")
 
 
@@ -60,7 +66,7 @@ class Command(BaseCommand):
     def handle(self, *args, year, month=None, district=None, by=None, reason="", **options):
         if not rules.is_valid_year(year):
             raise CommandError(_("Năm phải từ %(first)s đến %(last)s.") % {"first": rules.FIRST_YEAR, "last": rules.LAST_YEAR})
-        district_obj, user = district_from(district), user_from(by)
+        district_obj, user = district_from(district, year), user_from(by)
         if month is not None:
             try:
                 lock_period(district=district_obj, year=year, month=month, user=user, reason="command")

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         add_period_arguments(parser)
 
     def handle(self, *args, year, month=None, district=None, by=None, **options):
-        district_obj, user = district_from(district), user_from(by)
+        district_obj, user = district_from(district, year), user_from(by)
         try:
             if month is None and district_obj.policies.filter(year=year).exists():
                 unlock_year(policy=policy_of(district_obj, year), user=user, how="command")

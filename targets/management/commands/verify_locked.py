@@ -15,11 +15,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="Năm đã khóa, ví dụ 2020.")
-        parser.add_argument("--district", help="Mã huyện (mặc định: huyện duy nhất trong hệ thống).")
+        parser.add_argument("--district", "--administration", dest="district",
+                        help="Mã tỉnh hoặc huyện (mặc định: nơi duy nhất có chỉ tiêu năm đó).")
 
     def handle(self, *args, year, district=None, **options):
         try:
-            district_obj = district_from(district)
+            district_obj = district_from(district, year)
         except CommandError as error:
             raise CommandError(str(error), returncode=2) from None
         result = standing_result(district_obj, year)

@@ -27,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, username, role, unit=None, district=None, password=None, full_name="", **options):
         unit_obj = None
         if unit:
-            unit_obj = Unit.objects.select_related("district").filter(code=unit).first()
+            unit_obj = Unit.objects.select_related("district").with_code(unit)  # today's unit of that code
             if unit_obj is None:
                 raise CommandError(f"Không có đơn vị mã {unit}.")
         if role == Role.UNIT_HEAD and unit_obj is None:
