@@ -18,6 +18,7 @@ from .periods import MONTH_CHOICES
 
 
 class OverviewFilter(django_filters.FilterSet):
+    administration = django_filters.ChoiceFilter(label=_("Tỉnh, huyện"), method="keep_units", empty_label=None)
     year = django_filters.TypedChoiceFilter(
         label=_("Năm"), method="keep_units", coerce=int, empty_value=None,
         error_messages={"invalid_choice": _("Năm %(value)s chưa có chỉ tiêu của huyện: hãy chọn một năm trong danh sách.")},
@@ -37,10 +38,14 @@ class OverviewFilter(django_filters.FilterSet):
 
     class Meta:
         model = Unit
-        fields = ["year", "through", "kind", "rule", "status", "q"]
+        fields = ["administration", "year", "through", "kind", "rule", "status", "q"]
 
-    def __init__(self, data=None, queryset=None, *, years=(), rules=(), **kwargs):
+    def __init__(self, data=None, queryset=None, *, years=(), rules=(), administrations=(), **kwargs):
         super().__init__(data, queryset, **kwargs)
+        if administrations:  # a province's people: the province or one of its districts
+            self.filters["administration"].extra["choices"] = [(each.code, each.name) for each in administrations]
+        else:
+            del self.filters["administration"]
         self.filters["year"].extra["choices"] = [(year, str(year)) for year in sorted(years, reverse=True)]
         self.filters["rule"].extra["choices"] = [(rule.code, f"{rule.code} — {rule.label}") for rule in rules]
 

@@ -8,6 +8,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,12 +16,13 @@ from django.utils.translation import ngettext
 
 from submissions.models import DossierCount, LockException, MonthComment
 from targets.arithmetic import Measure, Status, count_threshold_by
-from dvctt_portal.figures import format_number
+from dvctt_portal.figures import format_number, rate_percent
 from targets.breakdowns import ProcedureLine, monthly_series, procedure_breakdown
 from targets.completeness import Completeness, UnitCompleteness, compute_completeness, district_units
 from targets.documents import progress_from_document
 from submissions.rules import month_range_label
-from targets.progress import compute_progress
+from targets.models import TargetPolicy
+from targets.progress import compute_progress, compute_progress_many
 from targets.results import Progress, RuleProgress, UnitProgress
 from units.models import Unit
 
@@ -304,3 +306,67 @@ def month_notes(units, year: int, through: int) -> dict[int, list]:
             .select_related("author").order_by("month", "created_at"):
         notes.setdefault(comment.unit_id, []).append(comment)
     return notes
+
+
+# ---------------------------------------------------------------------------------------------
+# A province: its districts ranked (before 7/2025), its communes and departments (after)
+
+
+@dataclass(frozen=True)
+class AdministrationRow:
+    """One administration's results in a year, for the province's ranking of its districts."""
+
+    progress: Progress
+    units: int  # units a rule applies to
+    on_course: int  # of which every rule met or on track
+    points: Decimal  # points lost in all
+    position: int = 0
+
+    @property
+    def administration(self):
+        return self.progress.policy.district
+
+    @property
+    def share(self) -> Decimal | None:
+        return rate_percent(self.on_course, self.units, places=1)
+
+
+@dataclass
+class ProvinceOverview:
+    year: int
+    through: int
+    districts: list[AdministrationRow]  # ranked
+    own: list[Progress]  # the province's own policies that year (communes and departments ranked)
+
+
+GOOD_STATUSES = {Status.MET, Status.ON_TRACK}
+
+
+def _administration_row(progress: Progress) -> AdministrationRow:
+    ruled = [entry for entry in progress.units if entry.rules]
+    on_course = sum(1 for entry in ruled if all(rule.status in GOOD_STATUSES for rule in entry.rules))
+    points = sum((entry.points for entry in ruled), Decimal("0"))
+    return AdministrationRow(progress, len(ruled), on_course, points)
+
+
+def province_years(administrations) -> list[int]:
+    """The years in which any of these administrations set targets, latest first (one query)."""
+    return sorted(set(TargetPolicy.objects.filter(district__in=administrations).values_list("year", flat=True)),
+                  reverse=True)
+
+
+def province_overview(administrations, *, year: int, through: int) -> ProvinceOverview:
+    """The year of a province: each district with targets that year ranked (share of units on
+    course, then fewest points lost), and the province's own policies with their units.
+
+    Queries: the policies (1), their rules (1), and per policy months the units, their sums and
+    what they report on (3) — the same for 1 district or 700, 5 communes or 10,000."""
+    policies = list(TargetPolicy.objects.filter(district__in=administrations, year=year)
+                    .select_related("district").order_by("first_month", "district__code"))
+    progresses = compute_progress_many(policies, through)
+    rows = [_administration_row(progress) for progress in progresses if not progress.policy.district.is_province]
+    rows.sort(key=lambda row: (-(row.share or Decimal(-1)), row.points, row.administration.code))
+    ranked = [AdministrationRow(row.progress, row.units, row.on_course, row.points, position)
+              for position, row in enumerate(rows, start=1)]
+    own = [progress for progress in progresses if progress.policy.district.is_province]
+    return ProvinceOverview(year, through, ranked, own)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("units/<str:unit_code>/", views.unit_dashboard, name="unit_dashboard"),
     path("my-unit/", views.my_dashboard, name="my_dashboard"),
     path("overview/", views.OverviewView.as_view(), name="overview"),
+    path("province/", views.ProvinceView.as_view(), name="province"),
     path("overview/export.xlsx", views.OverviewXlsxView.as_view(), name="overview_xlsx"),
     path("reports/year-end/", views.YearEndIndexView.as_view(), name="year_end_index"),
     path("reports/year-end/<int:year>/", views.YearEndView.as_view(), name="year_end"),

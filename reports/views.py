@@ -38,10 +38,10 @@ from targets.services import (
 from submissions.locks import period_label
 from submissions.models import LockException
 from units.access import get_unit_for_user, home_unit, lock_district, may_confirm, may_lock
-from units.models import Unit
+from units.models import Unit, UnitKind
 
 from . import selectors
-from units.access import EXPORT_SCORING, VIEW_ALL_UNITS, district_for, sees_all_units
+from units.access import EXPORT_SCORING, VIEW_ALL_UNITS, district_for, readable_administrations, sees_all_units
 
 from .access import PermissionRequired
 from .filters import OverviewFilter
@@ -70,7 +70,8 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def unit_dashboard(request, unit_code):
-    unit, _can_edit = get_unit_for_user(request.user, unit_code, year=known_number(request.GET.get("year")))
+    unit, _can_edit = get_unit_for_user(request.user, unit_code, year=query_year(request.GET.get("year")),
+                                        administration=request.GET.get("administration"))
     form, period = period_from_query(request.GET, district=unit.district)
     context = {"unit": unit, "form": form, "period": period}
     if period is None:
@@ -89,12 +90,11 @@ def unit_dashboard(request, unit_code):
     return render(request, "reports/unit_dashboard.html", context)
 
 
-def known_number(value) -> int | None:
-    """A year from the query string, or None (it only picks which unit a reused code names)."""
-    try:
-        return int(value) if value and str(value).isdigit() and len(str(value)) == 4 else None
-    except ValueError:
-        return None
+def query_year(value) -> int | None:
+    """A year from the query string, or None (it only picks which unit a reused code names; the
+    period form checks the year itself)."""
+    text = str(value or "")
+    return int(text) if len(text) == 4 and text.isascii() and text.isdigit() else None
 
 
 def _pending_for(user, unit) -> dict | None:
@@ -152,10 +152,16 @@ class OverviewView(LoginRequiredMixin, tables.SingleTableMixin, FilterView):
     template_name = "reports/overview.html"
 
     def get(self, request, *args, **kwargs):
-        self.district = district_for(request.user)
-        self.policies = district_policies(self.district)
         if not sees_all_units(request.user):
+            self.district = district_for(request.user)
+            self.policies = district_policies(self.district)
             return self.ranking(request)
+        # ?administration=440: a province's people open one of its districts (before 7/2025).
+        self.district = district_for(request.user, request.GET.get("administration"))
+        self.policies = district_policies(self.district)
+        self.administrations = []
+        if self.district is not None and (self.district.is_province or self.district.parent_id):
+            self.administrations = list(readable_administrations(request.user).order_by("level", "code"))
         response = super().get(request, *args, **kwargs)
         if self.filterset.is_bound and not self.filterset.is_valid():
             response.status_code = 400
@@ -167,7 +173,13 @@ class OverviewView(LoginRequiredMixin, tables.SingleTableMixin, FilterView):
 
     @cached_property
     def query(self):
-        return with_defaults(self.request.GET, district=self.district, policies=self.policies)
+        query = self.request.GET
+        if self.administrations:
+            query = query.copy()
+            query["administration"] = self.district.code
+            if query.get("year") and known_year(query.get("year"), self.policies) is None and "administration" in self.request.GET:
+                del query["year"]  # another administration's year: this one's default
+        return with_defaults(query, district=self.district, policies=self.policies)
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -175,7 +187,8 @@ class OverviewView(LoginRequiredMixin, tables.SingleTableMixin, FilterView):
         policy = self.policies.get(known_year(year, self.policies))
         if policy is not None:
             prefetch_related_objects([policy], "rules")
-        kwargs.update(data=self.query, years=self.policies, rules=policy.rules.all() if policy else [])
+        kwargs.update(data=self.query, years=self.policies, rules=policy.rules.all() if policy else [],
+                      administrations=self.administrations)
         return kwargs
 
     @cached_property
@@ -196,7 +209,8 @@ class OverviewView(LoginRequiredMixin, tables.SingleTableMixin, FilterView):
     def get_table_kwargs(self):
         if not self.report:
             return {"extra_columns": []}
-        query = period_query(self.report.period)
+        # The administration too: a code may name two units in one year (18229 in 2025).
+        query = period_query(self.report.period) + "&" + urlencode({"administration": self.district.code})
         links = {"name": lambda record: dashboard_url(record["code"], query)}
         return {
             "extra_columns": table_columns(self.report.columns, links=links),
@@ -213,6 +227,8 @@ class OverviewView(LoginRequiredMixin, tables.SingleTableMixin, FilterView):
             summaries=list(summary_rows(report.progress)) if report else [],
             completeness=report.completeness if report else None,
             no_policy=not self.policies,
+            district=self.district,
+            province_link=bool(self.administrations),
             export_query=self.request.GET.urlencode(),
         )
         return context
@@ -545,7 +561,12 @@ def api_progress(request):
         return JsonResponse({"error": _("Cần đăng nhập để đọc số liệu.")}, status=403)
     if not sees_all_units(request.user):
         return JsonResponse({"error": _("Bạn không có quyền đọc số liệu của mọi đơn vị.")}, status=403)
-    form, period = period_from_query(request.GET, district=district_for(request.user))
+    try:  # ?administration=42: the province, or one of its districts
+        administration = district_for(request.user, request.GET.get("administration"))
+    except Http404:
+        return JsonResponse({"error": _("Không có tỉnh, huyện này, hoặc bạn không được xem số liệu của nơi này.")},
+                            status=404)
+    form, period = period_from_query(request.GET, district=administration)
     if period is None:
         return JsonResponse({"error": _("Tham số không hợp lệ."), "errors": form.errors.get_json_data()}, status=400)
     visible = Unit.objects.visible_to(request.user)
@@ -553,3 +574,36 @@ def api_progress(request):
     completeness = compute_completeness(period.policy.district, period.year, period.through,
                                         units=district_units(period.policy.district, period.year).filter(pk__in=visible))
     return JsonResponse(progress_document(progress, completeness), json_dumps_params={"ensure_ascii": False})
+
+
+# ---------------------------------------------------------------------------------------------
+# A province: its districts (before 7/2025), its communes and departments (after)
+
+
+class ProvinceView(PermissionRequired, View):
+    """The year of a province for its staff and Home Affairs: the districts ranked, each opening
+    its own overview; the province's communes and departments ranked, each opening its dashboard."""
+
+    permission_required = VIEW_ALL_UNITS
+
+    def get(self, request):
+        administrations = list(readable_administrations(request.user))
+        years = selectors.province_years(administrations)
+        form = PeriodForm(request.GET or None, years=years)
+        context = {"form": form, "years": years, "administrations": administrations,
+                   "province": next((each for each in administrations if each.is_province), None)}
+        if not years:
+            return render(request, "reports/province.html", context)
+        if request.GET and not form.is_valid():
+            return render(request, "reports/province.html", context, status=400)
+        values = form.cleaned_data if request.GET else {}
+        year = values.get("year") or default_year(years)
+        through = values.get("through") or (12 if year < timezone.localdate().year else max(timezone.localdate().month - 1, 1))
+        overview = selectors.province_overview(administrations, year=year, through=through)
+        context.update(overview=overview, year=year, through=through,
+                       own=[{"progress": progress, "communes": list(progress.ranking(UnitKind.COMMUNE)),
+                             "departments": list(progress.ranking(UnitKind.DEPARTMENT)),
+                             "query": urlencode({"year": year, "through": through,
+                                                 "administration": progress.policy.district.code})}
+                            for progress in overview.own])
+        return render(request, "reports/province.html", context)

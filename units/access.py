@@ -16,6 +16,7 @@ constants below are the only place, with units.roles, which gives them to the ro
 | do they read every unit of their district? | `sees_all_units(user)` |
 | may they download the year-end scoring documents? | `may_export_scoring(user)` |
 | which district's figures do they read? | `district_for(user)` |
+| which administrations' reports may they open (a province: its districts too)? | `readable_administrations(user)` |
 | which unit do they head? | `home_unit(user)` |
 | who is answerable for a unit's months, and who watches a district? | `unit_heads_of(units)`, `enterers_of(districts)`, `lockers_of(districts)` |
 """
@@ -51,7 +52,8 @@ def visible_units(user, units=None):
     if user.has_perm(VIEW_ALL_UNITS):
         if person.district_id is None:
             return units.none()
-        return units.filter(district_id=person.district_id)
+        # A province's people read its units and, before 2025, those of its districts.
+        return units.filter(Q(district_id=person.district_id) | Q(district__parent_id=person.district_id))
     if person.unit_id is not None and user.has_perm(VIEW_COUNTS):
         return units.filter(pk=person.unit_id)
     return units.none()
@@ -130,9 +132,28 @@ def may_export_scoring(user) -> bool:
     return user.is_authenticated and user.has_perm(EXPORT_SCORING)
 
 
-def district_for(user) -> District | None:
-    """The district whose figures this person reads: where they work; for an administrator or
-    district-wide reader without a place, the first district that has a policy."""
+def readable_administrations(user):
+    """The administrations whose reports this person reads: their own and, for a province's
+    people, the province's districts (while they existed); every one for an administrator."""
+    if user.is_superuser:
+        return District.objects.all()
+    person = getattr(user, "person", None)
+    if person is None or not sees_all_units(user):
+        return District.objects.none()
+    if person.district_id is None:
+        return District.objects.none()
+    return District.objects.filter(Q(pk=person.district_id) | Q(parent_id=person.district_id))
+
+
+def district_for(user, code: str | None = None) -> District | None:
+    """The administration whose figures this person reads: the one `code` names when they may
+    read it (Http404 otherwise, as for one that does not exist); else where they work; for an
+    administrator or district-wide reader without a place, the first district that has a policy."""
+    if code:
+        found = readable_administrations(user).filter(code=code).first() if is_code(code) else None
+        if found is None:
+            raise Http404(_("Không tìm thấy tỉnh, huyện này."))
+        return found
     person = getattr(user, "person", None)
     if person is not None:
         if person.district_id:
@@ -145,7 +166,7 @@ def district_for(user) -> District | None:
 
 
 def get_unit_for_user(user, code: str, *, for_edit: bool = False, year: int | None = None,
-                      month: int | None = None) -> tuple[Unit, bool]:
+                      month: int | None = None, administration: str | None = None) -> tuple[Unit, bool]:
     """The unit with that code — the one of that year (and month) when given, else the latest: a
     code names two units across a reorganisation — and whether this person may edit its counts.
 
@@ -155,9 +176,12 @@ def get_unit_for_user(user, code: str, *, for_edit: bool = False, year: int | No
     """
     if not is_code(code):
         raise Http404(_("Không tìm thấy đơn vị."))
-    unit = visible_units(user).select_related("district").with_code(code, year=year, month=month)
+    units = visible_units(user).select_related("district")
+    if administration and is_code(administration):  # the unit of that code under that administration
+        units = units.filter(district__code=administration)
+    unit = units.with_code(code, year=year, month=month)
     if unit is None and year is not None:  # a year the unit did not exist in: its latest era
-        unit = visible_units(user).select_related("district").with_code(code)
+        unit = units.with_code(code)
     if unit is None:
         raise Http404(_("Không tìm thấy đơn vị."))
     can_edit = may_enter(user, unit)

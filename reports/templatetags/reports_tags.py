@@ -23,6 +23,12 @@ def number(value):
 
 
 @register.filter
+def overall(entry):
+    """A unit's situation in one word (its worst status)."""
+    return wording.overall_status(entry)
+
+
+@register.filter
 def change(value):
     """A change of rate in percentage points: "+3,2 điểm"."""
     return format_change(value)

@@ -12,7 +12,8 @@ register = template.Library()
 NAV_ITEMS = [
     ("reports:my_dashboard", _("Đơn vị của tôi"), {Role.UNIT_HEAD}),
     ("submissions:entry_index", _("Nhập số liệu"), {Role.STAFF, Role.HOME_AFFAIRS, Role.ADMIN, Role.UNIT_HEAD}),
-    ("reports:overview", _("Tổng hợp toàn huyện"), {Role.STAFF, Role.HOME_AFFAIRS, Role.ADMIN, Role.UNIT_HEAD}),
+    ("reports:overview", _("Tổng hợp"), {Role.STAFF, Role.HOME_AFFAIRS, Role.ADMIN, Role.UNIT_HEAD}),
+    ("reports:province", _("Toàn tỉnh"), {Role.STAFF, Role.HOME_AFFAIRS, Role.ADMIN}),
     ("reports:year_end_index", _("Chấm điểm cuối năm"), {Role.HOME_AFFAIRS, Role.ADMIN}),
     ("admin:index", _("Quản trị"), {Role.ADMIN}),
 ]
