@@ -159,38 +159,44 @@ def load_reference(data: dict | None = None) -> dict:
     return stats
 
 
+def _brought_up_to_date(instance, values: dict) -> bool:
+    """Set `values` on the instance and save it (validated) when anything differs: loading the
+    same data again writes nothing, so the history keeps only real changes."""
+    if instance.pk is not None and all(getattr(instance, key) == value for key, value in values.items()):
+        return False
+    for key, value in values.items():
+        setattr(instance, key, value)
+    instance.full_clean()
+    instance.save()
+    return True
+
+
 def _load_policy(district: District, policy_row: dict, units_by_code: dict) -> int:
     """One policy and its rules, created or brought up to date; returns how many rules."""
-    policy, _ = TargetPolicy.objects.update_or_create(
-        district=district,
-        year=policy_row["year"],
-        defaults={
-            "document_number": policy_row["document_number"],
-            "document_date": date.fromisoformat(policy_row["document_date"]),
-            "title": policy_row["title"],
-            "first_month": policy_row.get("first_month", 1),
-            "last_month": policy_row.get("last_month", 12),
-        },
-    )
-    policy.full_clean()
+    policy = TargetPolicy.objects.filter(district=district, year=policy_row["year"]).first()
+    policy = policy or TargetPolicy(district=district, year=policy_row["year"])
+    _brought_up_to_date(policy, {
+        "document_number": policy_row["document_number"],
+        "document_date": date.fromisoformat(policy_row["document_date"]),
+        "title": policy_row["title"],
+        "first_month": policy_row.get("first_month", 1),
+        "last_month": policy_row.get("last_month", 12),
+    })
+    existing = {rule.code: rule for rule in policy.rules.all()}
     for rule_row in policy_row["rules"]:
-        rule, _ = TargetRule.objects.update_or_create(
-            policy=policy,
-            code=rule_row["code"],
-            defaults={
-                "label": rule_row["label"],
-                "unit_kind": rule_row.get("unit_kind", ""),
-                "unit": units_by_code.get(rule_row.get("unit") or ""),
-                "authority": rule_row["authority"],
-                "min_online_level": rule_row["min_online_level"],
-                "own_procedures_only": rule_row["own_procedures_only"],
-                "measure": rule_row["measure"],
-                "target": Decimal(rule_row["target"]),
-                "points": Decimal(rule_row["points"]),
-                "sort_order": rule_row.get("sort_order", 0),
-            },
-        )
-        rule.full_clean()
+        rule = existing.get(rule_row["code"]) or TargetRule(policy=policy, code=rule_row["code"])
+        _brought_up_to_date(rule, {
+            "label": rule_row["label"],
+            "unit_kind": rule_row.get("unit_kind", ""),
+            "unit": units_by_code.get(rule_row.get("unit") or ""),
+            "authority": rule_row["authority"],
+            "min_online_level": rule_row["min_online_level"],
+            "own_procedures_only": rule_row["own_procedures_only"],
+            "measure": rule_row["measure"],
+            "target": Decimal(rule_row["target"]),
+            "points": Decimal(rule_row["points"]),
+            "sort_order": rule_row.get("sort_order", 0),
+        })
     return len(policy_row["rules"])
 
 
@@ -360,15 +366,10 @@ def load_reform(data: dict | None = None) -> dict:
         units_by_code[unit.code] = unit
     for row in data["procedures"]:
         procedure = Procedure.objects.filter(code=row["code"]).first() or Procedure(code=row["code"])
-        values = {"name": row["name"], "field": row["field"], "authority": Authority.PROVINCE,
-                  "online_level": row["online_level"], "department": units_by_code[row["department"]],
-                  "first_year": starts[0], "last_year": None}
-        if procedure.pk and all(getattr(procedure, key) == value for key, value in values.items()):
-            continue
-        for key, value in values.items():
-            setattr(procedure, key, value)
-        procedure.full_clean()
-        procedure.save()
+        _brought_up_to_date(procedure, {"name": row["name"], "field": row["field"], "authority": Authority.PROVINCE,
+                                        "online_level": row["online_level"],
+                                        "department": units_by_code[row["department"]],
+                                        "first_year": starts[0], "last_year": None})
     changes, errors = read_mapping((REFORM_FILE.parent / data["lineage"]).read_bytes())
     if errors:
         raise ValueError("; ".join(errors))

@@ -1,4 +1,5 @@
-"""Synthetic districts for scale tests and benchmarks: a province, or the whole country.
+"""Synthetic districts for scale tests and benchmarks: a province, or the whole country — and,
+with `province`, provinces as they are after 7/2025: communes and departments, no districts.
 
 Each synthetic district gets communes, departments, its own copy of the 80 district-authority
 procedures (handled by its own departments, as each district portal configures its own
@@ -14,7 +15,7 @@ from datetime import date
 from django.db import transaction
 
 from submissions.models import Authority, DossierCount, Procedure
-from units.models import District, Unit, UnitKind
+from units.models import District, Level, Unit, UnitKind
 
 from .models import TargetPolicy, TargetRule
 from .reference_data import load_reference, read_reference
@@ -31,6 +32,7 @@ class SyntheticSize:
     year: int = 2020
     months: int = 12
     seed: int = 1
+    province: bool = False  # provinces of communes and departments, no districts (after 7/2025)
 
 
 def district_code(seed: int, index: int) -> str:
@@ -88,10 +90,15 @@ def generate(size: SyntheticSize, *, progress=None) -> dict:
 def _generate_district(size, index, rng, commune_procedures, department_rows, procedure_rows, policy_row) -> int:
     """One synthetic district for the benchmarks, in bulk inserts: units, catalog, policy, counts.
     Long because each step needs the rows the one before it inserted (their ids)."""
-    code = district_code(size.seed, index)
-    district = District.objects.create(
-        code=code, name=f"Huyện thử nghiệm {index:03d}", province=SYNTHETIC_PROVINCE
-    )
+    if size.province:
+        code, authority = f"S{size.seed}-P{index:02d}", Authority.PROVINCE
+        district = District.objects.create(code=code, name=f"Tỉnh thử nghiệm {index:02d}",
+                                           province=f"Tỉnh thử nghiệm {index:02d}", level=Level.PROVINCE)
+    else:
+        code, authority = district_code(size.seed, index), Authority.DISTRICT
+        district = District.objects.create(
+            code=code, name=f"Huyện thử nghiệm {index:03d}", province=SYNTHETIC_PROVINCE
+        )
     communes = Unit.objects.bulk_create(
         [
             Unit(district=district, code=f"{code}-X{number:03d}", name=f"Xã thử nghiệm {number:03d}",
@@ -117,7 +124,7 @@ def _generate_district(size, index, rng, commune_procedures, department_rows, pr
         if department is None:
             continue
         district_procedures.append(
-            Procedure(code=f"{row['code']}@{code}", name=row["name"], field=row["field"], authority=Authority.DISTRICT,
+            Procedure(code=f"{row['code']}@{code}", name=row["name"], field=row["field"], authority=authority,
                       online_level=row["online_level"], department=department, first_year=row["first_year"])
         )
     district_procedures = Procedure.objects.bulk_create(district_procedures)
@@ -128,7 +135,8 @@ def _generate_district(size, index, rng, commune_procedures, department_rows, pr
     TargetRule.objects.bulk_create(
         [
             TargetRule(policy=policy, code=rule["code"], label=rule["label"], unit_kind=rule["unit_kind"],
-                       authority=rule["authority"], min_online_level=rule["min_online_level"],
+                       authority=authority if rule["authority"] == Authority.DISTRICT else rule["authority"],
+                       min_online_level=rule["min_online_level"],
                        own_procedures_only=rule["own_procedures_only"], measure=rule["measure"],
                        target=rule["target"], points=rule["points"], sort_order=rule["sort_order"])
             for rule in policy_row["rules"]

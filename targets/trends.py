@@ -73,6 +73,10 @@ def _whole(value: Fraction) -> int:
     return int((Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def _oldest_first(unit: Unit):
+    return period_of(unit)[0], unit.sort_order, unit.code
+
+
 def trend_of(unit: Unit, *, years, links, sums, units_by_id) -> list[TrendYear]:
     """The unit's years: Σ weight × (online, total) of itself and its predecessors (pure)."""
     weights = weights_of(unit.pk, links)
@@ -80,9 +84,11 @@ def trend_of(unit: Unit, *, years, links, sums, units_by_id) -> list[TrendYear]:
     for year in years:
         online = total = Fraction(0)
         made_of = []
-        for member_id, weight in weights.items():
-            member = units_by_id.get(member_id)
-            if member is None or not exists_in(first_year=member.first_year, last_year=member.last_year,
+        members = sorted(((units_by_id[member_id], weight) for member_id, weight in weights.items()
+                          if member_id in units_by_id), key=lambda pair: _oldest_first(pair[0]))
+        for member, weight in members:
+            member_id = member.pk
+            if not exists_in(first_year=member.first_year, last_year=member.last_year,
                                                  is_active=member.is_active, year=year):
                 continue
             member_online, member_total = sums.get((member_id, year), (0, 0))
