@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from units import services as unit_services
@@ -81,13 +82,17 @@ class TargetRuleInline(admin.TabularInline):
 class TargetPolicyAdmin(FoldedSearch, LockedPolicyReadOnly, ServiceWrites, SimpleHistoryAdmin):
     refusals = (services.PolicyLocked, unit_services.Refused)
     form = TargetPolicyForm
-    list_display = ["year", "district", "document_number", "document_date", "title"]
+    list_display = ["year", "months", "district", "document_number", "document_date", "title"]
     list_filter = ["district", "year"]
     search_fields = ["document_number", "title"]
     inlines = [TargetRuleInline]
 
     def policy_of(self, obj):
         return obj
+
+    @admin.display(description=_("tháng áp dụng"))
+    def months(self, obj):
+        return obj.months_label or _("cả năm")
 
     def save_through_service(self, obj, *, user):
         services.save_policy(policy=obj, user=user)

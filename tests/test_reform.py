@@ -198,9 +198,9 @@ def test_a_split_and_a_rename_through_import_lineage(reform, tmp_path):
     count(renamed, procedure, 2026, 1, 10, 7)
     mapping = tmp_path / "mapping.csv"
     mapping.write_text(HEADER.strip() + ",share\n"
-                       f"90001,Phường Cũ,90011,Phường Bắc,01/02/2026,Nghị quyết 9/NQ-HĐND ngày 20/1/2026,0.6\n"
-                       f"90001,Phường Cũ,90012,Phường Nam,01/02/2026,Nghị quyết 9/NQ-HĐND ngày 20/1/2026,0.4\n"
-                       f"90002,Xã Tên Cũ,90003,Xã Tên Mới,01/02/2026,Nghị quyết 9/NQ-HĐND ngày 20/1/2026,\n",
+                       "90001,Phường Cũ,90011,Phường Bắc,01/02/2026,Nghị quyết 9/NQ-HĐND ngày 20/1/2026,0.6\n"
+                       "90001,Phường Cũ,90012,Phường Nam,01/02/2026,Nghị quyết 9/NQ-HĐND ngày 20/1/2026,0.4\n"
+                       "90002,Xã Tên Cũ,90003,Xã Tên Mới,01/02/2026,Nghị quyết 9/NQ-HĐND ngày 20/1/2026,\n",
                        encoding="utf-8")
     assert "Kiểm tra xong" in run("import_lineage", str(mapping), "--dry-run")
     assert not Unit.objects.filter(code="90011").exists()

@@ -13,7 +13,7 @@ from dvctt_portal.text import fold, matches, search
 
 from . import services
 from .forms import PersonCreationForm
-from .models import District, Person
+from .models import District, Lineage, Person
 
 
 class FoldedSearch:
@@ -87,10 +87,12 @@ class ServiceWrites:
 
 @admin.register(District)
 class DistrictAdmin(FoldedSearch, ServiceWrites, admin.ModelAdmin):
-    list_display = ["code", "name", "province", "report_due_day"]
+    list_display = ["code", "name", "level", "parent", "valid_from", "valid_to", "report_due_day"]
+    list_filter = ["level"]
+    list_select_related = ["parent"]
     search_fields = ["code", "name", "province"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "province", "report_due_day"]}),
+        (None, {"fields": ["code", "name", "province", ("level", "parent"), ("valid_from", "valid_to"), "report_due_day"]}),
         (_("Văn bản báo cáo năm (thể thức theo Nghị định 30/2020/NĐ-CP)"), {"fields": [
             "place_name", "report_symbol", "recipients", ("preparer_title", "preparer_name"),
             "signer_on_behalf", "signer_capacity", ("signer_title", "signer_name"),
@@ -185,3 +187,15 @@ class PortalUserAdmin(FoldedSearch, ServiceWrites, UserAdmin):
     def save_formset(self, request, form, formset, change):
         for person in formset.save(commit=False):
             services.save_person(person=person, user=request.user)
+
+
+@admin.register(Lineage)
+class LineageAdmin(FoldedSearch, ReadOnly, admin.ModelAdmin):
+    """Merges, splits and renames are loaded from the official mapping (`import_lineage`, through
+    units.services.reorganize, which also ends the old units and opens the new): read here."""
+
+    list_display = ["successor", "predecessor", "kind", "share", "effective_date", "document_number"]
+    list_filter = ["kind", "effective_date"]
+    list_select_related = ["successor", "predecessor"]
+    folded_related = {"successor": ("code", "name"), "predecessor": ("code", "name")}
+    search_fields = ["document_number"]
