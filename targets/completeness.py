@@ -46,6 +46,7 @@ class UnitCompleteness:
     months_unconfirmed: list[int]  # reported, not yet confirmed
     months_unapproved: list[int]  # confirmed, not yet approved
     last_expected: int = 0  # the last month expected (0: none)
+    first_expected: int = 0  # the first month expected (a commune formed on 1 July: 7)
 
     @property
     def complete(self) -> bool:
@@ -86,6 +87,7 @@ class UnitCompleteness:
             months_unconfirmed=[month.month for month in expected if month.reported and not month.confirmed],
             months_unapproved=[month.month for month in expected if month.confirmed and not month.approved],
             last_expected=max((month.month for month in expected), default=0),
+            first_expected=min((month.month for month in expected), default=0),
         )
 
     def as_document(self) -> dict:
@@ -148,7 +150,15 @@ class Completeness:
     def months_with_data(self) -> int:
         """How many of the months through `through` some unit reported (the "9" of "9/12 tháng")."""
         return len({month for unit in self.units for month in range(1, self.through + 1)
-                    if unit.months_expected and month not in unit.months_missing and month <= unit.last_expected})
+                    if unit.months_expected and month not in unit.months_missing
+                    and unit.first_expected <= month <= unit.last_expected})
+
+    @property
+    def months_span(self) -> int:
+        """How many months the figures should cover: from the first any unit was expected (January;
+        July for units formed on 1 July) to `through` (the "12" of "9/12 tháng")."""
+        first = min((unit.first_expected for unit in self.units if unit.months_expected), default=1)
+        return self.through - first + 1
 
     def missing_groups(self, limit: int = 4) -> list[tuple[str, int]]:
         """[("T6", 1), ("T10–T12", 26)]: the months missing, by month, grouped where the same
@@ -169,7 +179,7 @@ class Completeness:
     def statement(self) -> str:
         """"Dựa trên số liệu 9/12 tháng; còn thiếu T10–T12 của 26 đơn vị." — printed above results."""
         if self.complete:
-            return _("Dựa trên số liệu đầy đủ %(through)s/%(through)s tháng của mọi đơn vị.") % {"through": self.through}
+            return _("Dựa trên số liệu đầy đủ %(through)s/%(through)s tháng của mọi đơn vị.") % {"through": self.months_span}
         groups = self.missing_groups()
         parts = [
             ngettext("%(months)s của %(count)s đơn vị", "%(months)s của %(count)s đơn vị", count)
@@ -180,7 +190,7 @@ class Completeness:
             parts.append(_("và các tháng khác"))
         return _("Dựa trên số liệu %(months)s/%(through)s tháng; còn thiếu %(missing)s. Kết quả của các đơn vị còn thiếu là tạm tính.") % {
             "months": self.months_with_data,
-            "through": self.through,
+            "through": self.months_span,
             "missing": "; ".join(parts),
         }
 
