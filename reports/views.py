@@ -248,7 +248,7 @@ class OverviewView(LoginRequiredMixin, tables.SingleTableMixin, FilterView):
         context.update(
             ranking=list(ranking_rows(progress, unit.kind)),
             summaries=list(summary_rows(progress)),
-            kind_label=unit.get_kind_display(),
+            kind_label=unit.kind_label,
             query=period_query(period),
         )
         return render(request, "reports/overview_ranking.html", context)

@@ -57,6 +57,7 @@ MATRIX = {
         everyone(LOGIN, head_a=200, head_b=404, head_dept=404, staff=200, home_affairs=200, admin=200), None),
     "reports:my_dashboard": ({}, "", everyone(LOGIN, rest=302), None),
     "reports:overview": ({}, "?year=2020&through=9", everyone(LOGIN, rest=200), None),
+    "reports:province": ({}, "?year=2020&through=9", everyone(LOGIN, rest=403, staff=200, home_affairs=200, admin=200), None),
     "reports:overview_xlsx": ({}, "?year=2020&through=9", everyone(LOGIN, rest=403, staff=200, home_affairs=200, admin=200), None),
     "reports:year_end_index": ({}, "", everyone(LOGIN, rest=403, home_affairs=302, admin=302), None),
     "reports:year_end": ({"year": 2020}, "", everyone(LOGIN, rest=403, home_affairs=200, admin=200), None),

@@ -92,6 +92,9 @@ class UnitKind(models.TextChoices):
     COMMUNE = "commune", _("Xã, thị trấn")
 
 
+PROVINCE_KIND_LABELS = {UnitKind.DEPARTMENT: _("Sở, ban, ngành cấp tỉnh"), UnitKind.COMMUNE: _("Xã, phường")}
+
+
 class UnitQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -197,6 +200,14 @@ class Unit(models.Model):
     @property
     def period_label(self) -> str:
         return period_label(period_of(self))
+
+    @property
+    def kind_label(self) -> str:
+        """What the unit is, in its administration's words: a district's "Phòng, ban cấp huyện",
+        a province's "Sở, ban, ngành" (and "Xã, phường" for its communes)."""
+        if self.district.is_province:
+            return str(PROVINCE_KIND_LABELS[self.kind])
+        return self.get_kind_display()
 
     @property
     def is_commune(self) -> bool:
