@@ -85,7 +85,7 @@ def test_a_planted_back_import_is_found():
 GUARDED_MODELS = {
     "DossierCount", "EmptyMonth", "CountLock", "MonthReport", "LockException", "OfficialResult", "TargetPolicy", "TargetRule",
     "Procedure", "MonthComment", "UnusualCheck",
-    "Unit", "District",
+    "Unit", "District", "Lineage",
     "Person", "User",
 }
 WRITE_METHODS = {"create", "update", "delete", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}

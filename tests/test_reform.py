@@ -230,6 +230,16 @@ def test_a_mapping_that_does_not_fit_the_units_writes_nothing(reform, tmp_path):
         reorganize(changes=[])
 
 
+def test_a_unit_with_figures_after_the_change_is_not_ended_under_them(reform):
+    commune = era("18262", "42")
+    procedure = Procedure.objects.filter(authority=Authority.COMMUNE).first()
+    count(commune, procedure, 2026, 5, 10, 5)
+    rows, errors = read_mapping((HEADER + f"18262,Xã Đức Quang,70002,Xã Mới,2026-03-01,{DOCUMENT}\n").encode())
+    with pytest.raises(Refused, match="đã có số liệu từ ngày 01/03/2026"):
+        reorganize(changes=rows)
+    assert era("18262", "42").last_year is None and not Unit.objects.filter(code="70002").exists()
+
+
 # Trends across eras ---------------------------------------------------------------------------------
 
 

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from dvctt_portal.text import fold
 
 from .lineage import Change, link_kinds, link_shares
 from .models import District, Lineage, Person, Unit
-from .rules import exists_in_month, month_before
+from .rules import month_before, unit_exists_in_month
 from .roles import ROLE_GROUPS, Role, ensure_role_groups
 
 
@@ -176,12 +177,7 @@ class Reorganized:
 
 
 def _unit_on(code: str, year: int, month: int, units_by_code: dict) -> Unit | None:
-    for unit in units_by_code.get(code, []):
-        if exists_in_month(first_year=unit.first_year, first_month=unit.first_month, last_year=unit.last_year,
-                           last_month=unit.last_month, is_active=unit.is_active or unit.last_year is not None,
-                           year=year, month=month):
-            return unit
-    return None
+    return next((unit for unit in units_by_code.get(code, []) if unit_exists_in_month(unit, year, month)), None)
 
 
 def reorganize(*, changes: list[Change], administration: District | None = None, user=None,
@@ -233,6 +229,10 @@ def apply_reorganization(*, changes: list[Change], administration: District | No
         if old.last_year and (old.last_year, old.last_month or 12) != (year, month):
             problems.append(_("Dòng %(line)s: %(name)s đã ngừng hoạt động vào tháng %(month)s/%(year)s.") % {
                 "line": row.line, "name": old.name, "month": old.last_month or 12, "year": old.last_year})
+        elif old.dossier_counts.filter(Q(year__gt=year) | Q(year=year, month__gt=month)).exists():
+            problems.append(_("Dòng %(line)s: %(name)s đã có số liệu từ ngày %(date)s trở đi; hãy chuyển số liệu đó "
+                              "cho đơn vị mới trước.") % {"line": row.line, "name": old.name,
+                                                           "date": row.effective_date.strftime("%d/%m/%Y")})
         olds[row.line] = old
     if administration is None and olds:
         districts = {old.district for old in olds.values()}
@@ -260,7 +260,7 @@ def apply_reorganization(*, changes: list[Change], administration: District | No
         if new is None:
             new = Unit(district=administration, code=row.new_code, name=row.new_name, kind=old.kind,
                        sort_order=old.sort_order, first_year=row.effective_date.year,
-                       first_month=row.effective_date.month or None, is_active=True)
+                       first_month=row.effective_date.month, is_active=True)
             try:
                 save_unit(unit=new, user=user)
             except ValidationError as error:
