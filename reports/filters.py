@@ -12,7 +12,7 @@ from dvctt_portal.text import search
 
 from targets.arithmetic import Status
 from targets.results import STATUS_LABELS
-from units.models import Unit, UnitKind
+from units.models import PROVINCE_KIND_LABELS, Unit, UnitKind
 
 from .periods import MONTH_CHOICES
 
@@ -40,8 +40,10 @@ class OverviewFilter(django_filters.FilterSet):
         model = Unit
         fields = ["administration", "year", "through", "kind", "rule", "status", "q"]
 
-    def __init__(self, data=None, queryset=None, *, years=(), rules=(), administrations=(), **kwargs):
+    def __init__(self, data=None, queryset=None, *, years=(), rules=(), administrations=(), province=False, **kwargs):
         super().__init__(data, queryset, **kwargs)
+        if province:  # a province's units are its departments (sở, ngành) and its communes and wards
+            self.filters["kind"].extra["choices"] = list(PROVINCE_KIND_LABELS.items())
         if administrations:  # a province's people: the province or one of its districts
             self.filters["administration"].extra["choices"] = [(each.code, each.name) for each in administrations]
         else:

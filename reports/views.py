@@ -188,7 +188,8 @@ class OverviewView(LoginRequiredMixin, tables.SingleTableMixin, FilterView):
         if policy is not None:
             prefetch_related_objects([policy], "rules")
         kwargs.update(data=self.query, years=self.policies, rules=policy.rules.all() if policy else [],
-                      administrations=self.administrations)
+                      administrations=self.administrations,
+                      province=bool(self.district and self.district.is_province))
         return kwargs
 
     @cached_property

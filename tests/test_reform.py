@@ -294,6 +294,8 @@ def test_province_staff_see_every_unit_of_the_province_and_of_its_districts(refo
     assert "Xếp hạng các huyện (1 huyện)" in text and "Huyện Đức Thọ" in text and "Xếp hạng các xã, phường" in text
     drill = client.get(reverse("reports:overview") + "?administration=440&year=2020&through=9")
     assert drill.status_code == 200 and "Thị trấn Đức Thọ" in drill.content.decode()
+    province_overview = client.get(reverse("reports:overview") + "?year=2026&through=6").content.decode()
+    assert "Sở, ban, ngành cấp tỉnh" in province_overview and "Phòng, ban cấp huyện" not in province_overview
     api = client.get(reverse("reports:api_progress") + "?administration=42&year=2026&through=6")
     assert api.status_code == 200 and api.json()["administration"]["code"] == "42"
     assert client.get(reverse("reports:api_progress") + "?administration=999&year=2026").status_code == 404
