@@ -22,6 +22,7 @@ from targets.arithmetic import Measure, Status
 from targets.models import TargetRule
 from targets.breakdowns import ProcedureLine
 from targets.results import Progress, RuleProgress
+from units.models import PROVINCE_KIND_LABELS
 
 from .wording import overall_status, status_order
 
@@ -185,6 +186,7 @@ def unit_rows(progress: Progress, rules, *, unit_ids=None, status: str = "", kin
     """
     ranks = positions(progress)
     shown_codes = {rule.code for rule in rules}
+    in_province = progress.policy.district.is_province
     for entry in progress.units:
         unit = entry.unit
         if unit_ids is not None and unit.pk not in unit_ids:
@@ -202,7 +204,7 @@ def unit_rows(progress: Progress, rules, *, unit_ids=None, status: str = "", kin
             "unit": unit,
             "code": unit.code,
             "name": unit.name,
-            "kind": str(unit.get_kind_display()),
+            "kind": str(PROVINCE_KIND_LABELS[unit.kind] if in_province else unit.get_kind_display()),
             "position": ranks.get(unit.pk, ""),
             "position_order": int(ranks.get(unit.pk, "0/0").split("/")[0]),
             "points": entry.points,

@@ -39,7 +39,7 @@ from targets.arithmetic import Measure, Status, rate_fraction
 from targets.breakdowns import ProcedureLine
 from targets.results import Progress
 from submissions.rules import month_range_label
-from units.models import UnitKind
+from units.models import PROVINCE_KIND_LABELS, UnitKind
 
 from .rows import (
     Column,
@@ -604,7 +604,7 @@ def scoring_workbook(progress: Progress, lines: Iterable[ProcedureLine], *, lock
     summary.write_closing(recipients=True)
 
     for kind in (UnitKind.COMMUNE, UnitKind.DEPARTMENT):  # communes (C1, C2) first, as the letter lists them
-        label = kind.label
+        label = PROVINCE_KIND_LABELS[kind] if progress.policy.district.is_province else kind.label
         entries = [entry for entry in progress.units if entry.unit.kind == kind]
         rules = rules_shown(progress, entries)
         if not entries:

@@ -356,3 +356,17 @@ def test_a_province_of_communes_reads_as_many_queries_for_10_communes_as_for_300
         with django_assert_max_num_queries(60):
             counts.append([_queries(client, page) for page in pages])
     assert counts[0] == counts[1]
+
+
+def test_province_home_affairs_download_the_provinces_scoring_workbook_in_its_words(reform, client_for):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    procedure = Procedure.objects.get(code="HT.STP.01")
+    count(Unit.objects.get(code="42.STP"), procedure, 2026, 3, 30, 24)
+    home_affairs = make_person("tinh.noivu", Role.HOME_AFFAIRS, district=reform)
+    response = client_for(home_affairs).get(reverse("reports:year_end_xlsx", args=[2026]))
+    assert response.status_code == 200
+    sheets = load_workbook(BytesIO(response.content), read_only=True).sheetnames
+    assert "Xã, phường" in sheets and "Sở, ban, ngành cấp tỉnh" in sheets and "Phòng, ban cấp huyện" not in sheets
