@@ -35,5 +35,8 @@ def test_a_full_export_restores_to_an_identical_state(tmp_path):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", interactive=False, verbosity=0)
     assert snapshot()["submissions.dossiercount"] == []
+    if connection.vendor == "postgresql":  # as in a restore's own transaction: a district may come before its province
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     call_command("loaddata", str(backup), verbosity=0)
     assert snapshot() == before
