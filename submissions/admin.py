@@ -10,7 +10,10 @@ from units.models import Unit
 
 from .forms import DossierCountAdminForm
 from .catalog import GuardsLockedFigures, procedure_change_error, unit_change_error
-from .models import CountLock, DossierCount, EmptyMonth, LockException, MonthComment, MonthReport, Procedure, UnusualCheck
+from .models import (
+    CountLock, DerivedMonth, Dossier, DossierCount, EmptyMonth, LockException, MonthComment, MonthReport, Procedure,
+    UnusualCheck,
+)
 from . import services
 from .services import CountsRefused, check_empty_month, record_empty_month, remove_empty_month
 
@@ -224,3 +227,25 @@ class UnusualCheckAdmin(FoldedSearch, ReadOnly, admin.ModelAdmin):
     list_filter = ["year", "field", "how", "unit__district"]
     search_fields = ["unit__code", "unit__name", "procedure__code"]
     list_select_related = ["unit", "procedure", "confirmed_by"]
+
+
+@admin.register(Dossier)
+class DossierAdmin(FoldedSearch, ReadOnly, SimpleHistoryAdmin):
+    """The dossier register, as the one-stop lists gave it (import_dossiers writes it): read here."""
+
+    list_display = ["code", "source", "procedure", "unit", "commune", "received_on", "channel"]
+    list_filter = ["source", "channel", "received_on"]
+    list_select_related = ["procedure", "unit", "commune"]
+    search_fields = ["code", "source"]
+    date_hierarchy = "received_on"
+
+
+@admin.register(DerivedMonth)
+class DerivedMonthAdmin(FoldedSearch, ReadOnly, SimpleHistoryAdmin):
+    """The unit-months whose counts come from the dossier list."""
+
+    list_display = ["unit", "year", "month", "source", "derived_at", "derived_by"]
+    list_filter = ["year", "source"]
+    list_select_related = ["unit", "derived_by"]
+    folded_related = {"unit": ("code", "name")}
+    search_fields = ["source"]

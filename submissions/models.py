@@ -207,6 +207,7 @@ class ChangeReason(models.TextChoices):
     UPLOAD = "upload", _("Tải tệp lên")
     COMMAND = "command", _("Dòng lệnh")
     ADMIN = "admin", _("Trang quản trị")
+    DOSSIERS = "dossiers", _("Từ danh sách hồ sơ")
 
 
 class CountLock(models.Model):
@@ -458,3 +459,70 @@ class UnusualCheck(models.Model):
 
     def __str__(self):
         return f"{self.unit.code} · {self.month:02d}/{self.year} · {self.field} = {self.value}"
+
+
+class Channel(models.TextChoices):
+    """How a dossier was filed, as the national index counts it (online 2, in person 1, postal 3)."""
+
+    ONLINE = "online", _("Trực tuyến")
+    IN_PERSON = "in_person", _("Trực tiếp")
+    POSTAL = "postal", _("Bưu chính công ích")
+
+
+class Dossier(models.Model):
+    """One filed dossier as a one-stop system listed it — and nothing about the person who filed
+    it (Decree 13/2023/NĐ-CP): no name, ID number, phone or address is ever stored.
+
+    `unit` is the unit whose count it is (a commune for commune procedures, the handling
+    department otherwise); `commune` the commune whose people filed it (địa bàn), which also
+    counts it for its C1-type rule. Written only by submissions.dossiers.import_dossiers, which
+    derives the monthly counts from it."""
+
+    source = models.CharField(_("hệ thống nguồn"), max_length=100)
+    code = models.CharField(_("mã hồ sơ"), max_length=100)
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="dossiers",
+                                  verbose_name=_("thủ tục"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("đơn vị tính số liệu"))
+    commune = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="area_dossiers",
+                                verbose_name=_("xã, phường (địa bàn)"))
+    received_on = models.DateField(_("ngày tiếp nhận"))
+    channel = models.CharField(_("kênh nộp"), max_length=10, choices=Channel.choices)
+    result_on = models.DateField(_("ngày trả kết quả"), null=True, blank=True)
+    result_electronic = models.BooleanField(_("trả kết quả điện tử"), null=True, blank=True)
+    imported_at = models.DateTimeField(_("nhập lúc"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["received_on", "code"]
+        verbose_name = _("hồ sơ (từ danh sách của hệ thống một cửa)")
+        verbose_name_plural = _("hồ sơ (từ danh sách của hệ thống một cửa)")
+        constraints = [models.UniqueConstraint(fields=["source", "code"], name="one_dossier_per_source_code")]
+        indexes = [models.Index(fields=["unit", "received_on"]), models.Index(fields=["commune", "received_on"])]
+
+    def __str__(self):
+        return f"{self.source} · {self.code}"
+
+
+class DerivedMonth(models.Model):
+    """A unit-month whose counts come from the dossier list, not from typing: the grid shows them
+    read only. Written by submissions.dossiers; a unit-month has one source at a time."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="derived_months", verbose_name=_("đơn vị"))
+    year = models.PositiveSmallIntegerField(_("năm"))
+    month = models.PositiveSmallIntegerField(_("tháng"))
+    source = models.CharField(_("hệ thống nguồn"), max_length=100)
+    derived_at = models.DateTimeField(_("tính lúc"))
+    derived_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("người nhập"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["unit", "year", "month"]
+        verbose_name = _("tháng lấy số liệu từ danh sách hồ sơ")
+        verbose_name_plural = _("tháng lấy số liệu từ danh sách hồ sơ")
+        constraints = [models.UniqueConstraint(fields=["unit", "year", "month"], name="one_source_per_unit_month")]
+
+    def __str__(self):
+        return f"{self.unit.code} · {self.month:02d}/{self.year} · {self.source}"

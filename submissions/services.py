@@ -24,8 +24,8 @@ from .locks import (
 )
 from . import rules
 from .models import (
-    ChangeReason, CountLock, DossierCount, EmptyMonth, LockException, MonthComment, MonthReport, MonthTransition, Procedure,
-    UnusualCheck, pair_error,
+    ChangeReason, CountLock, DerivedMonth, DossierCount, EmptyMonth, LockException, MonthComment, MonthReport,
+    MonthTransition, Procedure, UnusualCheck, pair_error,
 )
 from .plausibility import Finding
 from .unusual import checks_of, proposed_findings
@@ -60,6 +60,10 @@ class InvalidCounts(CountsRefused):
 
 class MonthApproved(CountsRefused):
     """The district approved the month: it changes only after it is unapproved, with a reason."""
+
+
+class MonthFromDossiers(CountsRefused):
+    """The unit-month's counts come from the dossier list: they change when the list does."""
 
 
 class UnusualNotConfirmed(CountsRefused):
@@ -315,6 +319,7 @@ def save_month(
     # Holding the unit's row serialises every writer of this unit, including the first insert of a
     # month (no rows to lock yet).
     _month_writable(unit, year, month)
+    _refuse_derived({(unit.pk, year, month)}, reason=reason)
     if month_version(unit.pk, year, month) != version:
         raise StaleCounts(stale_message(unit.pk, year, month))
     entries = [Entry(unit, procedure, year, month, total, online) for procedure, (total, online) in values.items()]
@@ -490,6 +495,7 @@ def apply_counts(
             raise MonthLocked(lock_message(lock, month=entry.month))
     keys = {(entry.unit.pk, entry.year, entry.month) for entry in entries}
     _refuse_approved(keys)
+    _refuse_derived(keys, reason=reason)
     current = month_versions(keys)
     for key in sorted(keys):
         if current[key] != versions.get(key):
@@ -543,6 +549,40 @@ def month_write_refusal(unit: Unit, year: int, month: int) -> str | None:
         return lock_message(lock, month=month)
     approved = next((report for report in _reports_of({(unit.pk, year, month)}) if report.is_approved), None)
     return approved_message(approved, unit.name) if approved is not None else None
+
+
+def derived_month_message(derived: DerivedMonth) -> str:
+    return _("Số liệu tháng %(month)s/%(year)s của %(unit)s được tính từ danh sách hồ sơ (%(source)s, nhập lúc "
+             "%(when)s): hãy sửa danh sách rồi nhập lại, hoặc chuyển tháng này về nhập tay trước.") % {
+        "month": derived.month, "year": derived.year, "unit": derived.unit.name, "source": derived.source,
+        "when": timezone.localtime(derived.derived_at).strftime("%H:%M %d/%m/%Y")}
+
+
+def _refuse_derived(keys: set[tuple[int, int, int]], *, reason: str) -> None:
+    """A unit-month has one source at a time: typed counts or the dossier list (one query)."""
+    if reason == ChangeReason.DOSSIERS or not keys:
+        return
+    derived = DerivedMonth.objects.select_related("unit").filter(
+        unit_id__in={key[0] for key in keys}, year__in={key[1] for key in keys}, month__in={key[2] for key in keys})
+    for month in derived:
+        if (month.unit_id, month.year, month.month) in keys:
+            raise MonthFromDossiers(derived_month_message(month))
+
+
+@transaction.atomic
+def switch_to_typed_counts(*, unit: Unit, year: int, month: int, user, reason: str) -> None:
+    """Take a unit-month back to typed counts: its figures stay as the list gave them, and from now
+    on they are typed (the list's later imports skip the month's counts). Recorded in the month's
+    history with who and why."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise InvalidCounts(_("Hãy ghi lý do chuyển tháng này về nhập tay."))
+    _month_writable(unit, year, month)
+    derived = DerivedMonth.objects.filter(unit=unit, year=year, month=month).first()
+    if derived is None:
+        raise InvalidCounts(_("Tháng này đang nhập tay."))
+    _recorded_as(derived, user=user, reason=reason[:100])
+    derived.delete()
 
 
 def _refuse_approved(keys: set[tuple[int, int, int]]) -> None:

@@ -27,9 +27,10 @@ from units.models import Unit
 from . import cycle, exporting, grid as grids, importing, rules, services
 from .forms import MONTH_CHECKED, CountGridForm, LockForm, MonthActionForm, UploadForm
 from .locks import future_message, lock_message, period_label
-from .models import Authority, ChangeReason, MonthComment, MonthReport, UnusualCheck
+from .models import Authority, ChangeReason, DerivedMonth, MonthComment, MonthReport, UnusualCheck
 from .services import (
-    CountsRefused, StaleCounts, UnusualNotConfirmed, lock_period, merge_stale_grid, save_month, unlock_period,
+    CountsRefused, StaleCounts, UnusualNotConfirmed, derived_month_message, lock_period, merge_stale_grid, save_month,
+    unlock_period,
 )
 
 IMPORT_SESSION_KEY = "entry_import"
@@ -78,11 +79,13 @@ def _grid_context(request, grid, form, can_edit, conflict="", both_changed=(), u
             rows.append((row, form[row.total_name], form[row.online_name], form.row_errors(row), differs,
                          form[row.checked_name]))
         rows_with_fields.append((section, rows))
+    derived = DerivedMonth.objects.select_related("unit").filter(unit=grid.unit, year=grid.year, month=grid.month).first()
     return {
         "grid": grid,
         "form": form,
-        "can_edit": can_edit and grid.lock is None and not grid.is_future,
+        "can_edit": can_edit and grid.lock is None and not grid.is_future and derived is None,
         "may_enter": can_edit,
+        "derived_text": derived_month_message(derived) if derived else "",
         "lock_text": lock_message(grid.lock, month=grid.month) if grid.lock else "",
         "future_text": future_message(grid.year, grid.month) if grid.is_future else "",
         "rows_with_fields": rows_with_fields,
@@ -194,6 +197,13 @@ MONTH_ACTIONS = {
         gettext_lazy("Đã phê duyệt số liệu %(period)s của %(unit)s."),
         False,
     ),
+    "typed": (
+        lambda user, unit: may_enter(user, unit),
+        gettext_lazy("Chuyển %(period)s của %(unit)s về nhập tay? Số liệu giữ như danh sách hồ sơ đã tính; từ nay được "
+                     "sửa trên bảng nhập, và danh sách nhập sau không tính lại tháng này. Hãy ghi lý do."),
+        gettext_lazy("Đã chuyển %(period)s của %(unit)s về nhập tay."),
+        True,
+    ),
     "unapprove": (
         may_approve,
         gettext_lazy("Hủy phê duyệt số liệu %(period)s của %(unit)s? Hãy ghi lý do; tháng trở về “đơn vị đã xác nhận”."),
@@ -275,6 +285,8 @@ def _run_month_action(action: str, *, unit, year: int, month: int, user, reason:
         services.confirm_month(unit=unit, year=year, month=month, user=user, on_behalf=confirms_on_behalf(user, unit))
     elif action == "approve":
         services.approve_month(unit=unit, year=year, month=month, user=user)
+    elif action == "typed":
+        services.switch_to_typed_counts(unit=unit, year=year, month=month, user=user, reason=reason)
     else:
         services.unapprove_month(unit=unit, year=year, month=month, user=user, reason=reason)
 

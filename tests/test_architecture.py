@@ -84,7 +84,7 @@ def test_a_planted_back_import_is_found():
 
 GUARDED_MODELS = {
     "DossierCount", "EmptyMonth", "CountLock", "MonthReport", "LockException", "OfficialResult", "TargetPolicy", "TargetRule",
-    "Procedure", "MonthComment", "UnusualCheck",
+    "Procedure", "MonthComment", "UnusualCheck", "Dossier", "DerivedMonth",
     "Unit", "District", "Lineage",
     "Person", "User",
 }
@@ -94,7 +94,7 @@ ADMIN_WRITERS = {"save_model", "delete_model", "save_formset", "delete_queryset"
 NOT_MODELS = {"workbook", "wb"}  # openpyxl workbooks, whose .save writes a file
 # Where writes may be: the services, and the loaders of reference data and of benchmark data
 # (targets/synthetic.py inserts millions of rows for bench/, never on a live portal).
-WRITERS = {"units/services.py", "submissions/services.py", "targets/services.py", "targets/reference_data.py",
+WRITERS = {"units/services.py", "submissions/services.py", "submissions/dossiers.py", "targets/services.py", "targets/reference_data.py",
            "targets/synthetic.py"}
 
 

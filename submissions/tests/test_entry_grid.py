@@ -266,7 +266,8 @@ def test_the_save_service_alone_takes_at_most_thirteen_queries(commune_a, staff,
         add_count(commune_a, procedure, 10, 1)
     values = {procedure: (30, 3) for procedure in procedures}
     version = month_version(commune_a.pk, YEAR, MONTH)
-    # Thirteen queries: lock the unit row; the month's lock; its approval; the version; the unit's
+    # At most fourteen: lock the unit row; the month's lock; its approval; whether it comes from the
+    # dossier list (then nothing is typed over it); the version; the unit's
     # counts and the confirmations the unusual-value checks need; the month's rows (locked);
     # insert; history of inserts; update; history of updates; a declaration "no dossiers" to take
     # back; its confirmation (to send a confirmed month back to "entered") — plus the savepoint and
@@ -288,7 +289,9 @@ def test_opening_the_grid_takes_the_same_queries_empty_or_full(staff_client, com
         add_count(commune_a, procedure, 4, 1, month=MONTH - 1)
     full = queries_for(commune_a)
     assert empty == full == queries_for(department)
-    assert full <= 22  # + the month's place in the cycle (6), its confirmation record (1), its notes (1), its history for unusual values (1)
+    # + the month's place in the cycle (6), its confirmation record (1), its notes (1), its history for unusual
+    # values (1), whether its counts come from the dossier list (1)
+    assert full <= 23
 
 
 # Who may ----------------------------------------------------------------------------------------

@@ -1,0 +1,260 @@
+"""Reading a one-stop system's dossier list (.xlsx or .csv) as offices export it: title rows
+above the header, Vietnamese headers in their usual variants, one row per dossier, a total row
+at the end. Each row becomes a `DossierLine` holding only what the portal may keep — never the
+applicant's name, ID number, phone or street address (Decree 13/2023/NĐ-CP): the address is
+read only to find the commune (địa bàn) and dropped here, the other personal columns are not
+read at all.
+
+Pure: bytes in, lines and row-numbered Vietnamese messages out; matching the lines to units and
+procedures is the importer's (it knows the database).
+"""
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+
+from dvctt_portal.text import fold
+
+from .import_reading import _delimiter, decode_csv
+from .spreadsheets import FileRefused, XlsxLimits, open_xlsx, sheet_rows
+
+# Each column the portal reads, and the headers (folded: no marks, lower case) systems give it.
+HEADERS = {
+    "code": ("ma ho so", "so ho so", "ma so ho so"),
+    "procedure_code": ("ma thu tuc", "ma tthc", "ma thu tuc hanh chinh"),
+    "procedure_name": ("ten thu tuc hanh chinh", "ten thu tuc", "ten tthc", "thu tuc hanh chinh", "thu tuc"),
+    "received": ("ngay nop", "ngay tiep nhan", "thoi gian tiep nhan", "ngay gio tiep nhan", "thoi gian nop"),
+    "channel": ("kenh nop", "hinh thuc nop", "hinh thuc tiep nhan", "kenh tiep nhan"),
+    "unit": ("don vi xu ly", "don vi tiep nhan", "co quan tiep nhan", "noi tiep nhan", "co quan giai quyet"),
+    "commune": ("xa/phuong", "xa, phuong", "xa phuong", "dia ban", "xa/phuong/thi tran"),
+    "address": ("dia chi", "dia chi nguoi nop", "dia chi thuong tru"),
+    "result_date": ("ngay tra ket qua", "ngay co ket qua", "ngay hoan thanh"),
+    "result_electronic": ("tra ket qua dien tu", "ket qua dien tu", "ket qua ban dien tu"),
+}
+REQUIRED = ("code", "received", "channel")
+HEADER_SEARCH_ROWS = 30  # title rows above the header: a one-stop export has four to eight
+
+ONLINE, IN_PERSON, POSTAL, UNKNOWN = "online", "in_person", "postal", "unknown"
+# What the exports write in the channel column (folded), and the national index's numbers.
+CHANNELS = {
+    "truc tuyen": ONLINE, "nop truc tuyen": ONLINE, "dvc truc tuyen": ONLINE, "qua mang": ONLINE, "2": ONLINE,
+    "truc tiep": IN_PERSON, "nop truc tiep": IN_PERSON, "tai bo phan mot cua": IN_PERSON, "1": IN_PERSON,
+    "buu chinh": POSTAL, "buu chinh cong ich": POSTAL, "dich vu buu chinh": POSTAL, "qua buu chinh": POSTAL,
+    "3": POSTAL,
+}
+YES = {"co", "x", "1", "true", "yes", "da tra dien tu", "dien tu"}
+NO = {"khong", "0", "false", "no", ""}
+DATE_TEXT = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+# A commune in an address: "xã Liên Minh", "X. Liên Minh", "TT Đức Thọ", "thị trấn Đức Thọ", "phường …".
+PLACE_PREFIXES = ("xa ", "x. ", "x.", "tt ", "tt. ", "thi tran ", "phuong ", "p. ", "p.")
+
+
+@dataclass(frozen=True)
+class DossierLine:
+    """One dossier as the portal keeps it; `commune_name` and `unit_name` as written, to match."""
+
+    row: int
+    code: str
+    procedure_code: str
+    procedure_name: str
+    received_on: date
+    channel: str
+    unit_name: str
+    commune_name: str  # from the commune column, or found in the address ("" when neither says)
+    result_on: date | None = None
+    result_electronic: bool | None = None
+
+
+@dataclass
+class Reading:
+    lines: list[DossierLine]
+    errors: list[str]
+    skipped: int = 0  # title, blank and total rows
+
+
+def header_columns(cells) -> dict[int, str]:
+    """{cell index: column} for the cells of one row that are known headers."""
+    known = {name: key for key, names in HEADERS.items() for name in names}
+    found: dict[int, str] = {}
+    for index, cell in enumerate(cells):
+        key = known.get(" ".join(fold(cell).split())) if isinstance(cell, str) else None
+        if key is not None and key not in found.values():
+            found[index] = key
+    return found
+
+
+def parse_channel(value) -> str | None:
+    """online / in_person / postal; an empty cell is in person (the index counts it so); None
+    for anything else (the row is refused, never guessed)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return IN_PERSON
+    text = fold(str(int(value)) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value))
+    return CHANNELS.get(text)
+
+
+def parse_date(value) -> date | None:
+    """A real date, "13/08/2020" or "13/08/2020 07:04", or "2020-08-13"; None otherwise."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    found = DATE_TEXT.match(value)
+    try:
+        if found:
+            day, month, year = (int(part) for part in found.groups())
+            return date(year, month, day)
+        found = ISO_DATE.match(value)
+        if found:
+            return date(*(int(part) for part in found.groups()))
+    except ValueError:
+        return None
+    return None
+
+
+def parse_yes_no(value) -> bool | None:
+    if value is None:
+        return None
+    text = fold(str(value))
+    if text in YES:
+        return True
+    return False if text in NO else None
+
+
+def commune_in_address(address, names: Iterable[str]) -> str:
+    """The one commune of `names` (as the portal writes them: "Xã Liên Minh") that the address
+    names after "xã", "X.", "TT", "thị trấn" or "phường" — "" when none or more than one does."""
+    if not isinstance(address, str) or not address.strip():
+        return ""
+    parts = [fold(part) for part in re.split(r"[,;\-]", address)]
+    found = set()
+    for name in names:
+        bare = bare_place_name(name)
+        for part in parts:
+            if any(part.startswith(prefix) and part[len(prefix):].strip() == bare for prefix in PLACE_PREFIXES):
+                found.add(name)
+    return found.pop() if len(found) == 1 else ""
+
+
+def bare_place_name(name: str) -> str:
+    """"Xã Tùng Ảnh" → "tung anh"; "Thị trấn Đức Thọ" → "duc tho"; "UBND xã Liên Minh" → "lien minh"."""
+    text = fold(name)
+    for prefix in ("ubnd ", "uy ban nhan dan "):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    for prefix in PLACE_PREFIXES:
+        if text.startswith(prefix):
+            return text[len(prefix):].strip()
+    return text
+
+
+TOTAL_ROW = re.compile(r"^(tong cong|tong so|tong|cong)\b[^0-9]{0,12}\d")
+
+
+def is_total_row(values: dict) -> bool:
+    """"Tổng số: 60 hồ sơ", "Cộng: 2", "Tổng cộng 60": a row that sums the list (no date, its first
+    text a total and a number), not a dossier — "Công nhận hộ nghèo" is not one."""
+    if parse_date(values.get("received")) is not None:
+        return False
+    first = next((fold(value) for value in values.values() if isinstance(value, str) and value.strip()), "")
+    return TOTAL_ROW.match(first) is not None
+
+
+def read_dossiers(data: bytes, filename: str, *, limits: XlsxLimits, communes: Iterable[str] = ()) -> Reading:
+    """The file's dossiers; `communes` are the commune names an address may name. Rows missing a
+    code, a date or a channel are refused with their row number; a file without the header is
+    refused whole (FileRefused)."""
+    rows = _xlsx_rows(data, limits) if filename.lower().endswith(".xlsx") else _csv_rows(data, limits)
+    return _lines(rows, list(communes))
+
+
+def _lines(rows: Iterator[tuple[int, list]], communes: list[str]) -> Reading:
+    reading = Reading([], [])
+    header = None
+    for number, cells in rows:
+        if header is None:
+            found = header_columns(cells)
+            if set(REQUIRED) <= set(found.values()) and ({"procedure_code", "procedure_name"} & set(found.values())):
+                header = found
+            elif number >= HEADER_SEARCH_ROWS:
+                break
+            reading.skipped += 1
+            continue
+        values = {key: cells[index] if index < len(cells) else None for index, key in header.items()}
+        if all(value in (None, "") for value in values.values()) or is_total_row(values):
+            reading.skipped += 1
+            continue
+        line, problem = _line(number, values, communes)
+        if problem:
+            reading.errors.append(problem)
+        else:
+            reading.lines.append(line)
+    if header is None:
+        raise FileRefused(_("Không tìm thấy dòng tiêu đề của danh sách hồ sơ (cần các cột Mã hồ sơ, Mã hoặc Tên thủ "
+                            "tục, Ngày nộp hoặc Ngày tiếp nhận, Kênh nộp hoặc Hình thức nộp) trong %(n)s dòng đầu.")
+                          % {"n": HEADER_SEARCH_ROWS})
+    return reading
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def _line(number: int, values: dict, communes: list[str]) -> tuple[DossierLine | None, str | None]:
+    where = _("Dòng %(row)s") % {"row": number}
+    code = _text(values.get("code"))
+    if not code or len(code) > 100:
+        return None, _("%(where)s: thiếu mã hồ sơ.") % {"where": where}
+    procedure_code, procedure_name = _text(values.get("procedure_code")), _text(values.get("procedure_name"))
+    if not procedure_code and not procedure_name:
+        return None, _("%(where)s (hồ sơ %(code)s): thiếu mã và tên thủ tục.") % {"where": where, "code": code}
+    received = parse_date(values.get("received"))
+    if received is None:
+        return None, _("%(where)s (hồ sơ %(code)s): ngày nộp “%(value)s” không đọc được (dạng 13/08/2020).") % {
+            "where": where, "code": code, "value": _text(values.get("received"))[:30]}
+    channel = parse_channel(values.get("channel"))
+    if channel is None:
+        return None, _("%(where)s (hồ sơ %(code)s): không hiểu kênh nộp “%(value)s” (Trực tuyến, Trực tiếp, Bưu "
+                       "chính công ích).") % {"where": where, "code": code, "value": _text(values.get("channel"))[:30]}
+    commune = _text(values.get("commune")) or commune_in_address(values.get("address"), communes)
+    return DossierLine(
+        row=number, code=code, procedure_code=procedure_code, procedure_name=procedure_name, received_on=received,
+        channel=channel, unit_name=_text(values.get("unit")), commune_name=commune,
+        result_on=parse_date(values.get("result_date")), result_electronic=parse_yes_no(values.get("result_electronic")),
+    ), None
+
+
+def _xlsx_rows(data: bytes, limits: XlsxLimits) -> Iterator[tuple[int, list]]:
+    workbook, sheet = open_xlsx(data, limits)
+    try:
+        for number, cells in enumerate(sheet_rows(sheet, limits), start=1):
+            yield number, [getattr(cell, "value", None) for cell in cells]
+    except FileRefused:
+        raise
+    except Exception:  # a damaged sheet is only found while reading it
+        raise FileRefused(_("Tệp không đọc được như một bảng tính Excel (.xlsx).")) from None
+    finally:
+        workbook.close()
+
+
+def _csv_rows(data: bytes, limits: XlsxLimits) -> Iterator[tuple[int, list]]:
+    text = decode_csv(data).text
+    # The title rows above the header hold no separator: the separator is the header's.
+    top = text.splitlines()[:HEADER_SEARCH_ROWS]
+    header_line = max(top, key=lambda line: max(line.count(";"), line.count(","), line.count("\t")), default="")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(header_line))
+    for number, cells in enumerate(reader, start=1):
+        if number > limits.max_rows:
+            raise FileRefused(_("Tệp có hơn %(n)s dòng.") % {"n": limits.max_rows})
+        yield number, cells

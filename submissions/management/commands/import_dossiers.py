@@ -1,0 +1,79 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from submissions.dossier_reading import read_dossiers
+from submissions.dossiers import DossiersRefused, commune_names, import_dossiers
+from submissions.services import CountsRefused, UnusualNotConfirmed
+from submissions.spreadsheets import FileRefused, XlsxLimits
+from units.access import may_enter
+from units.models import Unit
+
+# A district's month is a few thousand dossiers, a province's year some hundreds of thousands.
+MAX_DOSSIER_ROWS = 200_000
+
+
+class Command(BaseCommand):
+    help = _("Nhập danh sách hồ sơ xuất từ hệ thống một cửa (.xlsx hoặc .csv) và tính số liệu tháng từ đó: "
+             "in tóm tắt; ghi tất cả hoặc không ghi gì (mã thoát 1 nếu bị từ chối).")
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--source", required=True, help=_("Tên hệ thống nguồn, như “Một cửa huyện Đức Thọ”."))
+        parser.add_argument("--dry-run", action="store_true", help=_("Chỉ kiểm tra và in tóm tắt, không ghi."))
+        parser.add_argument("--user", help=_("Tên đăng nhập ghi vào lịch sử (chỉ các đơn vị người đó được nhập)."))
+        parser.add_argument("--take-over-typed", action="store_true",
+                            help=_("Chuyển các tháng đang nhập tay mà danh sách có hồ sơ sang lấy số liệu từ danh sách "
+                                   "(ghi vào lịch sử); không có thì danh sách chạm tháng nhập tay bị từ chối."))
+        parser.add_argument("--confirm-unusual", action="store_true",
+                            help=_("Xác nhận đã kiểm tra các số bất thường (không có thì không ghi)."))
+
+    def handle(self, *args, file, source, dry_run=False, user=None, confirm_unusual=False, take_over_typed=False,
+               **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(_("Không tìm thấy tệp %(path)s.") % {"path": path})
+        limit = settings.DVCTT_MAX_UPLOAD_BYTES * 20
+        if path.stat().st_size > limit:
+            raise CommandError(_("Tệp quá lớn (%(size)s byte); giới hạn là %(limit)s byte.") % {
+                "size": path.stat().st_size, "limit": limit})
+        person = None
+        if user:
+            person = get_user_model().objects.filter(username=user).first()
+            if person is None:
+                raise CommandError(_("Không có người dùng %(user)s.") % {"user": user})
+        units = list(Unit.objects.select_related("district"))
+        if person is not None:
+            units = [unit for unit in units if may_enter(person, unit)]
+        try:
+            reading = read_dossiers(path.read_bytes(), path.name, communes=commune_names(units),
+                                    limits=XlsxLimits(max_rows=MAX_DOSSIER_ROWS, max_columns=60))
+        except FileRefused as refused:
+            raise CommandError(str(refused)) from None
+        if reading.errors:
+            for line in reading.errors:
+                self.stderr.write("  " + line)
+            raise CommandError(_("Danh sách bị từ chối: %(n)s dòng không đọc được; không hồ sơ nào được ghi.") % {
+                "n": len(reading.errors)})
+        try:
+            result = import_dossiers(lines=reading.lines, source=source, units=units, user=person, dry_run=dry_run,
+                                     confirm_unusual=confirm_unusual, take_over_typed=take_over_typed)
+        except DossiersRefused as refused:
+            for line in refused.messages:
+                self.stderr.write("  " + line)
+            raise CommandError(_("Danh sách bị từ chối: không hồ sơ nào được ghi.")) from None
+        except UnusualNotConfirmed as refused:
+            raise CommandError(refused.message + " " + _("Chạy lại với --confirm-unusual sau khi đã kiểm tra.")) from None
+        except CountsRefused as refused:
+            raise CommandError(refused.message) from None
+        self.stdout.write(_("%(total)s hồ sơ: %(new)s mới, %(changed)s thay đổi, %(unchanged)s không đổi; "
+                            "%(counts)s số liệu tháng được tính lại.") % {
+            "total": result.total, "new": result.new, "changed": result.changed, "unchanged": result.unchanged,
+            "counts": result.counts_changed})
+        for (year, month, unit_name), count in sorted(result.per_month_unit.items()):
+            self.stdout.write(f"  {month:02d}/{year}  {unit_name}: {count}")
+        if dry_run:
+            self.stdout.write(_("Chạy thử (--dry-run): không ghi gì."))

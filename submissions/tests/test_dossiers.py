@@ -1,0 +1,233 @@
+"""Issue 18: a one-stop system's dossier list imported, the monthly counts derived from it, no
+personal data kept."""
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count, Q
+
+from submissions.dossier_reading import DossierLine, ONLINE, POSTAL
+from submissions.dossiers import DossiersRefused, derived_counts, import_dossiers
+from submissions.models import DerivedMonth, Dossier, DossierCount
+
+pytestmark = pytest.mark.django_db
+
+SAMPLE = Path(__file__).parent / "data" / "danh-sach-ho-so-2020-08.xlsx"
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out, stderr=out)
+    return out.getvalue()
+
+
+def test_the_sample_export_imports_and_the_counts_are_its_dossiers_sums(reference):
+    output = run("import_dossiers", str(SAMPLE), "--source", "Một cửa huyện Đức Thọ")
+    assert "60 hồ sơ: 60 mới, 0 thay đổi, 0 không đổi" in output
+    assert Dossier.objects.count() == 60
+    by_unit = (Dossier.objects.values("unit_id", "procedure_id", "received_on__month")
+               .annotate(total=Count("pk"), online=Count("pk", filter=Q(channel=ONLINE))))
+    for row in by_unit:
+        count = DossierCount.objects.get(unit_id=row["unit_id"], procedure_id=row["procedure_id"], year=2020,
+                                         month=row["received_on__month"])
+        assert (count.total, count.online) == (row["total"], row["online"])
+    months = set(DerivedMonth.objects.values_list("unit__code", "year", "month"))
+    assert months == {(unit.code, 2020, 8) for unit in {dossier.unit for dossier in Dossier.objects.select_related("unit")}}
+
+
+def test_nothing_of_the_applicants_is_stored_anywhere(reference):
+    run("import_dossiers", str(SAMPLE), "--source", "Một cửa huyện Đức Thọ")
+    dump = io.StringIO()
+    call_command("dumpdata", stdout=dump)
+    text = dump.getvalue()
+    assert "Dossier" in text or "dossier" in text
+    for personal in ("Nguyễn Văn A", "Nguy\\u1ec5n V\\u0103n A", "000000000000", "Xóm 9", "X\\u00f3m 9"):
+        assert personal not in text
+
+
+def test_importing_an_overlapping_list_again_changes_nothing(reference):
+    run("import_dossiers", str(SAMPLE), "--source", "Một cửa huyện Đức Thọ")
+    counts = list(DossierCount.objects.order_by("pk").values_list("total", "online"))
+    history = (Dossier.history.count(), DossierCount.history.count())
+    output = run("import_dossiers", str(SAMPLE), "--source", "Một cửa huyện Đức Thọ")
+    assert "60 hồ sơ: 0 mới, 0 thay đổi, 60 không đổi; 0 số liệu tháng được tính lại" in output
+    assert counts == list(DossierCount.objects.order_by("pk").values_list("total", "online"))
+    assert history == (Dossier.history.count(), DossierCount.history.count())
+
+
+def _lines(reference, **changes):
+    from submissions.dossier_reading import read_dossiers
+    from submissions.spreadsheets import XlsxLimits
+
+    reading = read_dossiers(SAMPLE.read_bytes(), SAMPLE.name, limits=XlsxLimits(max_rows=100, max_columns=20),
+                            communes=[unit.name for unit in reference["district"].units.filter(kind="commune")])
+    return reading.lines
+
+
+def test_a_corrected_channel_updates_the_dossier_with_history_and_its_count(reference, staff):
+    from dataclasses import replace
+
+    units = list(reference["district"].units.all())
+    lines = _lines(reference)
+    import_dossiers(lines=lines, source="Một cửa", units=units, user=staff)
+    first = lines[0]
+    corrected = [replace(first, channel=POSTAL), *lines[1:]]
+    result = import_dossiers(lines=corrected, source="Một cửa", units=units, user=staff)
+    assert (result.new, result.changed, result.unchanged) == (0, 1, 59)
+    dossier = Dossier.objects.get(code=first.code)
+    assert dossier.channel == POSTAL and dossier.history.count() == 2
+    count = DossierCount.objects.get(unit=dossier.unit, procedure=dossier.procedure, year=2020, month=8)
+    assert (count.total, count.online) == derived_counts({(dossier.unit_id, 2020, 8)})[
+        (dossier.unit_id, dossier.procedure_id, 2020, 8)]
+
+
+def test_a_row_that_matches_no_procedure_or_commune_refuses_the_whole_list(reference, staff):
+    from dataclasses import replace
+
+    units = list(reference["district"].units.all())
+    lines = _lines(reference)
+    bad = [replace(lines[0], procedure_code="9.999999", procedure_name="Thủ tục không có"),
+           replace(lines[1], commune_name="Xã Không Có"), *lines[2:]]
+    with pytest.raises(DossiersRefused) as refused:
+        import_dossiers(lines=bad, source="Một cửa", units=units, user=staff)
+    assert any("không có thủ tục “9.999999 Thủ tục không có”" in message for message in refused.value.messages)
+    assert any("không xác định được xã “Xã Không Có”" in message for message in refused.value.messages)
+    assert not Dossier.objects.exists() and not DossierCount.objects.exists()
+
+
+def test_the_command_refuses_with_exit_status_1_and_writes_nothing(reference, tmp_path):
+    broken = tmp_path / "list.csv"
+    broken.write_text("Mã hồ sơ;Mã thủ tục;Ngày nộp;Kênh nộp;Đơn vị xử lý\nHS-1;2.001019;13/08/2020;Fax;UBND xã Liên Minh\n",
+                      encoding="utf-8-sig")
+    with pytest.raises(CommandError, match="không hồ sơ nào được ghi"):
+        call_command("import_dossiers", str(broken), "--source", "X", stdout=io.StringIO(), stderr=io.StringIO())
+    assert not Dossier.objects.exists()
+
+
+def test_a_csv_with_a_bom_an_applicant_and_a_phone_column_imports_without_them(reference, tmp_path):
+    export = tmp_path / "ds.csv"
+    export.write_text("DANH SÁCH HỒ SƠ THÁNG 8/2020\n\nSố hồ sơ,Tên thủ tục,Mã TTHC,Họ tên người nộp,Số điện thoại,"
+                      "Địa chỉ,Ngày tiếp nhận,Hình thức nộp,Đơn vị tiếp nhận\n"
+                      "HS-9,Chứng thực di chúc,2.001019,Phạm Thị Riêng,0901234567,\"Xóm 2, xã Tùng Ảnh\",14/08/2020,"
+                      "Trực tuyến,UBND xã Tùng Ảnh\nTổng cộng: 1 hồ sơ,,,,,,,,\n", encoding="utf-8-sig")
+    assert "1 hồ sơ: 1 mới" in run("import_dossiers", str(export), "--source", "Một cửa")
+    dump = io.StringIO()
+    call_command("dumpdata", stdout=dump)
+    assert "0901234567" not in dump.getvalue() and "Ri\\u00eang" not in dump.getvalue() and "Riêng" not in dump.getvalue()
+    dossier = Dossier.objects.get()
+    assert (dossier.unit.name, dossier.commune.name, dossier.channel) == ("Xã Tùng Ảnh", "Xã Tùng Ảnh", ONLINE)
+
+
+def test_a_district_dossier_filed_by_a_communes_people_counts_for_the_department_and_for_the_commune(reference, staff):
+    from datetime import date
+
+    from submissions.models import Procedure
+
+    procedure = Procedure.objects.filter(authority="district", online_level__gte=3).select_related("department").first()
+    line = DossierLine(row=2, code="HS-C1", procedure_code=procedure.code, procedure_name="", received_on=date(2020, 8, 3),
+                       channel=ONLINE, unit_name="Bộ phận một cửa huyện", commune_name="Xã Tùng Ảnh")
+    import_dossiers(lines=[line], source="Một cửa", units=list(reference["district"].units.all()), user=staff)
+    department = DossierCount.objects.get(unit=procedure.department, procedure=procedure, year=2020, month=8)
+    commune = DossierCount.objects.get(unit__name="Xã Tùng Ảnh", procedure=procedure, year=2020, month=8)
+    assert (department.total, department.online) == (1, 1) == (commune.total, commune.online)
+    assert set(DerivedMonth.objects.values_list("unit__name", flat=True)) == {procedure.department.name, "Xã Tùng Ảnh"}
+
+
+def test_a_month_from_the_list_is_not_typed_over_until_it_is_switched_back_with_a_reason(reference, staff):
+    from submissions import services
+    from submissions.versions import month_version
+
+    units = list(reference["district"].units.all())
+    import_dossiers(lines=_lines(reference), source="Một cửa", units=units, user=staff)
+    derived = DerivedMonth.objects.select_related("unit").first()
+    unit = derived.unit
+    count = DossierCount.objects.filter(unit=unit, year=2020, month=8).select_related("procedure").first()
+    typing = {"unit": unit, "year": 2020, "month": 8, "values": {count.procedure: (count.total + 5, count.online)},
+              "user": staff}
+    with pytest.raises(services.MonthFromDossiers, match="được tính từ danh sách hồ sơ \\(Một cửa"):
+        services.save_month(version=month_version(unit.pk, 2020, 8), **typing)
+    with pytest.raises(services.InvalidCounts, match="lý do"):
+        services.switch_to_typed_counts(unit=unit, year=2020, month=8, user=staff, reason=" ")
+    services.switch_to_typed_counts(unit=unit, year=2020, month=8, user=staff, reason="Hệ thống một cửa ghi sai kênh")
+    services.save_month(version=month_version(unit.pk, 2020, 8), **typing)
+    record = DerivedMonth.history.filter(unit_id=unit.pk).latest("history_date")
+    assert (record.history_type, record.history_change_reason, record.history_user) == (
+        "-", "Hệ thống một cửa ghi sai kênh", staff)
+    same = import_dossiers(lines=_lines(reference), source="Một cửa", units=units, user=staff)
+    assert (same.unchanged, same.counts_changed) == (60, 0)  # the same list leaves the typed month alone
+    from dataclasses import replace
+
+    corrected = [replace(line, channel=POSTAL) if line.unit_name.endswith(unit.name.split(" ", 1)[1]) else line
+                 for line in _lines(reference)]
+    with pytest.raises(DossiersRefused, match="đang nhập tay"):
+        import_dossiers(lines=corrected, source="Một cửa", units=units, user=staff)
+
+
+def test_a_list_over_typed_counts_takes_them_over_only_when_asked(reference, staff):
+    from submissions.models import Procedure
+
+    units = list(reference["district"].units.all())
+    lines = _lines(reference)
+    first = lines[0]
+    commune = next(unit for unit in units if unit.name == "Xã Liên Minh")
+    DossierCount.objects.create(unit=commune, procedure=Procedure.objects.get(code=first.procedure_code), year=2020,
+                                month=8, total=9, online=1)
+    with pytest.raises(DossiersRefused, match="Xã Liên Minh, tháng 8/2020 đang nhập tay"):
+        import_dossiers(lines=lines, source="Một cửa", units=units, user=staff)
+    assert not Dossier.objects.exists()
+    import_dossiers(lines=lines, source="Một cửa", units=units, user=staff, take_over_typed=True)
+    record = DerivedMonth.history.filter(unit_id=commune.pk).latest("history_date")
+    assert record.history_change_reason == "chuyển từ nhập tay sang danh sách hồ sơ"
+    assert DossierCount.objects.get(unit=commune, procedure__code=first.procedure_code, year=2020, month=8).total == (
+        Dossier.objects.filter(unit=commune, procedure__code=first.procedure_code).count())
+
+
+def test_the_grid_of_a_month_from_the_list_shows_it_read_only_and_refuses_a_typed_save(reference, staff, client_for):
+    from django.urls import reverse
+
+    import_dossiers(lines=_lines(reference), source="Một cửa huyện", units=list(reference["district"].units.all()),
+                    user=staff)
+    unit = DerivedMonth.objects.select_related("unit").first().unit
+    client = client_for(staff)
+    url = reverse("submissions:entry_grid", args=[unit.code, 2020, 8])
+    page = client.get(url)
+    assert page.status_code == 200 and not page.context["can_edit"]
+    assert "được tính từ danh sách hồ sơ (Một cửa huyện" in page.content.decode()
+    form = page.context["form"]
+    data = {name: (field.value() if field.value() is not None else "") for name, field in form.fields.items()
+            for field in [form[name]]}
+    posted = client.post(url, data)
+    assert posted.status_code == 200 and "được tính từ danh sách hồ sơ" in posted.content.decode()
+
+
+def test_the_dossiers_of_a_unit_month_are_listed_from_the_command_line(reference):
+    import json
+
+    run("import_dossiers", str(SAMPLE), "--source", "Một cửa huyện Đức Thọ")
+    listed = json.loads(run("dossiers", "--unit", "18247", "--year", "2020", "--month", "8", "--format", "json"))
+    assert listed["unit_name"] == "Xã Liên Minh"
+    assert len(listed["dossiers"]) == Dossier.objects.filter(Q(unit__code="18247") | Q(commune__code="18247")).count() > 0
+    assert set(listed["dossiers"][0]) == {"source", "code", "procedure_code", "procedure_name", "unit_code", "commune_code",
+                                          "received_on", "channel", "result_on", "result_electronic"}
+    table = run("dossiers", "--unit", "18247", "--year", "2020", "--month", "8")
+    assert table.startswith("Xã Liên Minh — tháng 8/2020:")
+    with pytest.raises(CommandError, match="Không có đơn vị mã 99999"):
+        call_command("dossiers", "--unit", "99999", "--year", "2020", "--month", "8", stdout=io.StringIO())
+
+
+def test_staff_switch_a_month_from_the_list_back_to_typing_from_the_grid_with_a_reason(reference, staff, client_for):
+    from django.urls import reverse
+
+    import_dossiers(lines=_lines(reference), source="Một cửa", units=list(reference["district"].units.all()), user=staff)
+    unit = DerivedMonth.objects.select_related("unit").first().unit
+    client = client_for(staff)
+    grid = client.get(reverse("submissions:entry_grid", args=[unit.code, 2020, 8])).content.decode()
+    action = reverse("submissions:month_action", args=[unit.code, 2020, 8, "typed"])
+    assert action in grid
+    assert client.post(action, {"reason": ""}).status_code == 400
+    assert client.post(action, {"reason": "Danh sách thiếu hồ sơ nộp qua bưu chính"}).status_code == 302
+    assert not DerivedMonth.objects.filter(unit=unit, year=2020, month=8).exists()
+    assert client.get(reverse("submissions:entry_grid", args=[unit.code, 2020, 8])).context["can_edit"]
