@@ -14,6 +14,7 @@ urlpatterns = [
     path("entry/unlock/", views.unlock_view, name="unlock"),
     path("entry/<str:unit_code>/<int:year>/<int:month>/", views.entry_grid, name="entry_grid"),
     path("entry/<str:unit_code>/<int:year>/<int:month>/history/", views.entry_history, name="entry_history"),
+    path("entry/<str:unit_code>/<int:year>/<int:month>/dossiers/", views.month_dossiers, name="month_dossiers"),
     path("entry/comment/<int:pk>/delete/", views.comment_delete, name="comment_delete"),
     path("entry/<str:unit_code>/<int:year>/<int:month>/comment/", views.comment_add, name="comment_add"),
     path("entry/<str:unit_code>/<int:year>/<int:month>/<str:action>/", views.month_action, name="month_action"),

@@ -13,6 +13,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _, ngettext
 from django.utils.translation import gettext_lazy
@@ -27,7 +29,7 @@ from units.models import Unit
 from . import cycle, exporting, grid as grids, importing, rules, services
 from .forms import MONTH_CHECKED, CountGridForm, LockForm, MonthActionForm, UploadForm
 from .locks import future_message, lock_message, period_label
-from .models import Authority, ChangeReason, DerivedMonth, MonthComment, MonthReport, UnusualCheck
+from .models import Authority, ChangeReason, Channel, DerivedMonth, Dossier, MonthComment, MonthReport, UnusualCheck
 from .services import (
     CountsRefused, StaleCounts, UnusualNotConfirmed, derived_month_message, lock_period, merge_stale_grid, save_month,
     unlock_period,
@@ -533,3 +535,51 @@ def lock_view(request):
 @require_POST
 def unlock_view(request):
     return _change_lock(request, unlock_period, _("Đã mở khóa %(period)s."))
+
+
+DOSSIERS_PER_PAGE = 100
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def month_dossiers(request, unit_code: str, year: int, month: int):
+    """The dossiers behind a unit-month's figures (its own, and for a commune those its people
+    filed), filtered by procedure and channel, a page at a time, or all of them as .xlsx — with
+    nothing of the applicants, which the portal never holds."""
+    _valid_month(year, month)
+    unit, _can_edit = get_unit_for_user(request.user, unit_code, year=year, month=month)
+    dossiers = (Dossier.objects.filter(Q(unit=unit) | Q(commune=unit), received_on__year=year, received_on__month=month)
+                .select_related("procedure").order_by("received_on", "code"))
+    procedure = request.GET.get("procedure", "").strip()[:40]
+    channel = request.GET.get("channel", "")
+    if procedure:
+        dossiers = dossiers.filter(procedure__code=procedure)
+    if channel in Channel.values:
+        dossiers = dossiers.filter(channel=channel)
+    if request.GET.get("format") == "xlsx":
+        return _dossiers_workbook(unit, year, month, dossiers)
+    page = Paginator(dossiers, DOSSIERS_PER_PAGE).get_page(request.GET.get("page"))
+    query = urlencode({key: value for key, value in (("procedure", procedure), ("channel", channel)) if value})
+    return render(request, "submissions/month_dossiers.html", {
+        "unit": unit, "year": year, "month": month, "page": page, "procedure": procedure, "channel": channel,
+        "channels": Channel.choices, "query": query,
+    })
+
+
+def _dossiers_workbook(unit, year: int, month: int, dossiers) -> HttpResponse:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Hồ sơ"))
+    sheet.append([_("Hệ thống nguồn"), _("Mã hồ sơ"), _("Mã thủ tục"), _("Tên thủ tục"), _("Ngày tiếp nhận"),
+                  _("Kênh nộp"), _("Ngày trả kết quả")])
+    labels = dict(Channel.choices)
+    for dossier in dossiers.iterator(chunk_size=2000):
+        sheet.append([exporting.formula_safe(dossier.source), exporting.formula_safe(dossier.code),
+                      exporting.formula_safe(dossier.procedure.code), exporting.formula_safe(dossier.procedure.name),
+                      dossier.received_on, str(labels[dossier.channel]), dossier.result_on])
+    content = io.BytesIO()
+    workbook.save(content)
+    response = HttpResponse(content.getvalue(), content_type=exporting.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, f"ho-so-{unit.code}-{year}-{month:02d}.xlsx")
+    return response

@@ -52,6 +52,8 @@ MATRIX = {
         everyone(LOGIN, head_a=403, head_b=404, head_dept=404, staff=200, home_affairs=403, admin=200)),
     "submissions:entry_history": (
         A_MONTH, "", everyone(LOGIN, head_a=200, head_b=404, head_dept=404, staff=200, home_affairs=200, admin=200), None),
+    "submissions:month_dossiers": (
+        A_MONTH, "", everyone(LOGIN, head_a=200, head_b=404, head_dept=404, staff=200, home_affairs=200, admin=200), None),
     "reports:unit_dashboard": (
         {"unit_code": COMMUNE_A}, "?year=2020&through=9",
         everyone(LOGIN, head_a=200, head_b=404, head_dept=404, staff=200, home_affairs=200, admin=200), None),

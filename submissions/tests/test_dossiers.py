@@ -231,3 +231,25 @@ def test_staff_switch_a_month_from_the_list_back_to_typing_from_the_grid_with_a_
     assert client.post(action, {"reason": "Danh sách thiếu hồ sơ nộp qua bưu chính"}).status_code == 302
     assert not DerivedMonth.objects.filter(unit=unit, year=2020, month=8).exists()
     assert client.get(reverse("submissions:entry_grid", args=[unit.code, 2020, 8])).context["can_edit"]
+
+
+def test_the_dossiers_behind_a_month_are_listed_filtered_paginated_and_downloaded(reference, staff, client_for):
+    from io import BytesIO
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    run("import_dossiers", str(SAMPLE), "--source", "Một cửa huyện Đức Thọ")
+    unit = Dossier.objects.values("unit__code").annotate(n=Count("pk")).order_by("-n").first()
+    code, expected = unit["unit__code"], unit["n"]
+    url = reverse("submissions:month_dossiers", args=[code, 2020, 8])
+    client = client_for(staff)
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["page"].paginator.count == expected
+    online = client.get(url + "?channel=online").context["page"].paginator.count
+    assert online == Dossier.objects.filter(unit__code=code, channel=ONLINE).count()
+    assert client.get(url + "?channel=xyz&page=abc").status_code == 200  # nonsense filters are ignored
+    sheet = load_workbook(BytesIO(client.get(url + "?format=xlsx").content), read_only=True).worksheets[0]
+    assert len(list(sheet.iter_rows(values_only=True))) == expected + 1
+    grid = client.get(reverse("submissions:entry_grid", args=[code, 2020, 8])).content.decode()
+    assert url in grid
