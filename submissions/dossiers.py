@@ -47,6 +47,7 @@ class DossierImport:
     per_month_unit: Counter = field(default_factory=Counter)  # (year, month, unit name) → dossiers
     counts_changed: int = 0
     months: list = field(default_factory=list)  # (unit, year, month) derived
+    taken_over: list = field(default_factory=list)  # of which typed before: (unit name, year, month)
 
     @property
     def total(self) -> int:
@@ -119,6 +120,48 @@ def commune_names(units) -> list[str]:
     return [unit.name for unit in units if unit.kind == UnitKind.COMMUNE]
 
 
+MAX_DOSSIER_ROWS = 200_000  # a district's year is some tens of thousands; a province's more (issue 18's jobs)
+
+
+@dataclass
+class DossierPreview:
+    """What a list would do (or did): the import's result, or why it is refused."""
+
+    result: DossierImport | None = None
+    errors: list = field(default_factory=list)
+    unusual: str = ""  # the unusual values to confirm, when that is all that stops it
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None and not self.errors
+
+
+def read_and_import(data: bytes, filename: str, *, source: str, units, user, dry_run: bool,
+                    take_over_typed: bool = False, confirm_unusual: bool = False) -> DossierPreview:
+    """Read a list and import it (or, dry, see what it would do): the page and the command's one path."""
+    from .dossier_reading import read_dossiers
+    from .spreadsheets import FileRefused, XlsxLimits
+
+    units = list(units)
+    try:
+        reading = read_dossiers(data, filename, communes=commune_names(units),
+                                limits=XlsxLimits(max_rows=MAX_DOSSIER_ROWS, max_columns=60))
+    except FileRefused as refused:
+        return DossierPreview(errors=[str(refused)])
+    if reading.errors:
+        return DossierPreview(errors=reading.errors)
+    try:
+        result = import_dossiers(lines=reading.lines, source=source, units=units, user=user, dry_run=dry_run,
+                                 take_over_typed=take_over_typed, confirm_unusual=confirm_unusual)
+    except DossiersRefused as refused:
+        return DossierPreview(errors=refused.messages)
+    except services.UnusualNotConfirmed as refused:
+        return DossierPreview(errors=[refused.message], unusual=refused.message)
+    except services.CountsRefused as refused:
+        return DossierPreview(errors=[refused.message])
+    return DossierPreview(result=result)
+
+
 @transaction.atomic
 def import_dossiers(*, lines: list[DossierLine], source: str, units, user, dry_run: bool = False,
                     confirm_unusual: bool = False, take_over_typed: bool = False) -> DossierImport:
@@ -180,8 +223,8 @@ def import_dossiers(*, lines: list[DossierLine], source: str, units, user, dry_r
         dossier._history_user = user if getattr(user, "pk", None) else None
         dossier.save()
     if touched:
-        result.counts_changed = _derive(touched, source=source, user=user, now=now, confirm_unusual=confirm_unusual,
-                                        take_over_typed=take_over_typed)
+        result.counts_changed, result.taken_over = _derive(
+            touched, source=source, user=user, now=now, confirm_unusual=confirm_unusual, take_over_typed=take_over_typed)
         result.months = sorted(touched)
     if dry_run:
         transaction.set_rollback(True)
@@ -225,7 +268,7 @@ def derived_counts(keys: set[tuple[int, int, int]]) -> dict[tuple[int, int, int,
 
 
 def _derive(keys: set[tuple[int, int, int]], *, source: str, user, now, confirm_unusual: bool,
-            take_over_typed: bool) -> int:
+            take_over_typed: bool) -> tuple[int, list]:
     """Write the counts of these unit-months as their dossiers' sums (a procedure saved before
     and no longer among them goes to 0), and mark each month as derived from the list. A month
     with typed counts is taken over only when asked. Long because typed months are found first."""
@@ -261,4 +304,4 @@ def _derive(keys: set[tuple[int, int, int]], *, source: str, user, now, confirm_
         month_source._change_reason = (_("chuyển từ nhập tay sang danh sách hồ sơ") if (unit_id, year, month) in typed
                                        else ChangeReason.DOSSIERS)
         month_source.save()
-    return len(changes)
+    return len(changes), [(units[unit_id].name, year, month) for unit_id, year, month in sorted(typed)]

@@ -147,6 +147,19 @@ class UploadForm(forms.Form):
         return upload
 
 
+class DossierUploadForm(UploadForm):
+    """A one-stop system's dossier list, the system it comes from, and whether typed months move."""
+
+    source = forms.CharField(label=gettext_lazy("Hệ thống nguồn"), max_length=100,
+                             help_text=gettext_lazy("Như “Một cửa huyện Đức Thọ”: mã hồ sơ là duy nhất trong một hệ thống."))
+    take_over_typed = forms.BooleanField(
+        label=gettext_lazy("Chuyển các tháng đang nhập tay sang lấy số liệu từ danh sách này"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = gettext_lazy("Danh sách hồ sơ (.xlsx hoặc .csv)")
+
+
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".replace(".", ",")
 

@@ -26,8 +26,8 @@ from units.access import (
 )
 from units.models import Unit
 
-from . import cycle, exporting, grid as grids, importing, rules, services
-from .forms import MONTH_CHECKED, CountGridForm, LockForm, MonthActionForm, UploadForm
+from . import cycle, dossiers, exporting, grid as grids, importing, rules, services
+from .forms import MONTH_CHECKED, CountGridForm, DossierUploadForm, LockForm, MonthActionForm, UploadForm
 from .locks import future_message, lock_message, period_label
 from .models import Authority, ChangeReason, Channel, DerivedMonth, Dossier, MonthComment, MonthReport, UnusualCheck
 from .services import (
@@ -583,3 +583,69 @@ def _dossiers_workbook(unit, year: int, month: int, dossiers) -> HttpResponse:
     response = HttpResponse(content.getvalue(), content_type=exporting.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, f"ho-so-{unit.code}-{year}-{month:02d}.xlsx")
     return response
+
+
+DOSSIER_SESSION_KEY = "dossier_import"
+
+
+def _units_to_enter(user):
+    return [unit for unit in Unit.objects.visible_to(user).select_related("district") if may_enter(user, unit)]
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def dossier_upload(request):
+    """Upload a one-stop system's dossier list; the answer is a preview of what it would do —
+    dossiers new, changed, unchanged, per month and unit — or every row that stops it."""
+    _require_import(request.user)
+    if request.method == "POST":
+        form = DossierUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload, values = form.cleaned_data["file"], form.cleaned_data
+            data = upload.read()
+            preview = dossiers.read_and_import(data, upload.name, source=values["source"], units=_units_to_enter(request.user),
+                                               user=request.user, dry_run=True, take_over_typed=values["take_over_typed"])
+            if preview.unusual:  # what it would do once the unusual values are confirmed, and the values
+                confirmed = dossiers.read_and_import(
+                    data, upload.name, source=values["source"], units=_units_to_enter(request.user), user=request.user,
+                    dry_run=True, take_over_typed=values["take_over_typed"], confirm_unusual=True)
+                if confirmed.ok:
+                    confirmed.unusual, preview = preview.unusual, confirmed
+            digest = hashlib.sha256(data).hexdigest()
+            request.session.pop(DOSSIER_SESSION_KEY, None)
+            if preview.ok and (preview.result.new or preview.result.changed):
+                request.session[DOSSIER_SESSION_KEY] = {
+                    "name": upload.name, "data": base64.b64encode(data).decode("ascii"), "sha256": digest,
+                    "source": values["source"], "take_over_typed": values["take_over_typed"],
+                }
+            rows = sorted(preview.result.per_month_unit.items()) if preview.result else []
+            return render(request, "submissions/dossier_preview.html",
+                          {"preview": preview, "sha256": digest, "rows": rows, "source": values["source"]})
+    else:
+        request.session.pop(DOSSIER_SESSION_KEY, None)
+        form = DossierUploadForm()
+    return render(request, "submissions/dossier_upload.html", {"form": form})
+
+
+@login_required
+@require_POST
+def dossier_confirm(request):
+    """Import the previewed list: checked again now; all of it, or nothing."""
+    _require_import(request.user)
+    stored = request.session.get(DOSSIER_SESSION_KEY)
+    if not stored or request.POST.get("sha256") != stored.get("sha256"):
+        messages.error(request, _("Không còn danh sách nào chờ xác nhận; hãy tải tệp lên lại."))
+        return redirect("submissions:dossier_upload")
+    preview = dossiers.read_and_import(
+        base64.b64decode(stored["data"]), stored["name"], source=stored["source"], units=_units_to_enter(request.user),
+        user=request.user, dry_run=False, take_over_typed=stored["take_over_typed"],
+        confirm_unusual=request.POST.get("confirm_unusual") == "1")
+    request.session.pop(DOSSIER_SESSION_KEY, None)
+    if not preview.ok:
+        messages.error(request, " ".join(preview.errors[:5]))
+        return redirect("submissions:dossier_upload")
+    result = preview.result
+    messages.success(request, _("Đã nhập %(new)s hồ sơ mới, %(changed)s hồ sơ thay đổi; %(counts)s số liệu tháng được "
+                                "tính lại từ danh sách.") % {"new": result.new, "changed": result.changed,
+                                                             "counts": result.counts_changed})
+    return redirect("submissions:entry_index")

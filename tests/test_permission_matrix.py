@@ -41,6 +41,8 @@ MATRIX = {
     "submissions:entry_index": ({}, "?year=2020", everyone(LOGIN, rest=200), None),
     "submissions:import_upload": ({}, "", everyone(LOGIN, rest=403, staff=200, admin=200), everyone(LOGIN, rest=403, staff=200, admin=200)),
     "submissions:import_confirm": ({}, "", everyone(LOGIN, rest=405), everyone(LOGIN, rest=403, staff=302, admin=302)),
+    "submissions:dossier_upload": ({}, "", everyone(LOGIN, rest=403, staff=200, admin=200), everyone(LOGIN, rest=403, staff=200, admin=200)),
+    "submissions:dossier_confirm": ({}, "", everyone(LOGIN, rest=405), everyone(LOGIN, rest=403, staff=302, admin=302)),
     "submissions:template_choose": ({}, "", everyone(LOGIN, rest=200), None),
     "submissions:template_download": (
         {"year": 2020, "month": 9, "extension": "xlsx"}, f"?unit={COMMUNE_A}",

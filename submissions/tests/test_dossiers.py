@@ -178,7 +178,8 @@ def test_a_list_over_typed_counts_takes_them_over_only_when_asked(reference, sta
     with pytest.raises(DossiersRefused, match="Xã Liên Minh, tháng 8/2020 đang nhập tay"):
         import_dossiers(lines=lines, source="Một cửa", units=units, user=staff)
     assert not Dossier.objects.exists()
-    import_dossiers(lines=lines, source="Một cửa", units=units, user=staff, take_over_typed=True)
+    result = import_dossiers(lines=lines, source="Một cửa", units=units, user=staff, take_over_typed=True)
+    assert result.taken_over == [("Xã Liên Minh", 2020, 8)]
     record = DerivedMonth.history.filter(unit_id=commune.pk).latest("history_date")
     assert record.history_change_reason == "chuyển từ nhập tay sang danh sách hồ sơ"
     assert DossierCount.objects.get(unit=commune, procedure__code=first.procedure_code, year=2020, month=8).total == (
@@ -253,3 +254,33 @@ def test_the_dossiers_behind_a_month_are_listed_filtered_paginated_and_downloade
     assert len(list(sheet.iter_rows(values_only=True))) == expected + 1
     grid = client.get(reverse("submissions:entry_grid", args=[code, 2020, 8])).content.decode()
     assert url in grid
+
+
+def test_staff_upload_a_list_see_its_preview_and_confirm_it(reference, staff, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client = client_for(staff)
+    assert "submissions/dossier_upload.html" in [t.name for t in client.get(reverse("submissions:dossier_upload")).templates]
+    upload = SimpleUploadedFile(SAMPLE.name, SAMPLE.read_bytes())
+    preview = client.post(reverse("submissions:dossier_upload"), {"file": upload, "source": "Một cửa huyện Đức Thọ"})
+    text = preview.content.decode()
+    assert preview.status_code == 200 and "60 hồ sơ: 60 mới, 0 thay đổi, 0 không đổi" in text
+    assert not Dossier.objects.exists()  # a preview writes nothing
+    confirmed = client.post(reverse("submissions:dossier_confirm"), {"sha256": preview.context["sha256"]})
+    assert confirmed.status_code == 302 and Dossier.objects.count() == 60
+    again = client.post(reverse("submissions:dossier_confirm"), {"sha256": preview.context["sha256"]})
+    assert again.status_code == 302 and Dossier.objects.count() == 60  # nothing left to confirm
+
+
+def test_a_list_that_cannot_be_read_is_shown_with_every_reason_and_nothing_to_confirm(reference, staff, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    bad = "Mã hồ sơ;Mã thủ tục;Ngày nộp;Kênh nộp;Đơn vị xử lý\nHS-1;2.001019;13/08/2020;Fax;UBND xã Liên Minh\n"
+    page = client_for(staff).post(reverse("submissions:dossier_upload"), {
+        "file": SimpleUploadedFile("ds.csv", bad.encode("utf-8-sig")), "source": "Một cửa"})
+    text = page.content.decode()
+    assert page.status_code == 200 and "không hiểu kênh nộp “Fax”" in text and "dossier_confirm" not in text
+    assert "Xác nhận nhập danh sách" not in text
+    assert client_for(staff).post(reverse("submissions:dossier_upload"), {"source": ""}).status_code == 200

@@ -5,16 +5,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from submissions.dossier_reading import read_dossiers
-from submissions.dossiers import DossiersRefused, commune_names, import_dossiers
-from submissions.services import CountsRefused, UnusualNotConfirmed
-from submissions.spreadsheets import FileRefused, XlsxLimits
+from submissions.dossiers import read_and_import
 from units.access import may_enter
 from units.models import Unit
-
-# A district's month is a few thousand dossiers, a province's year some hundreds of thousands.
-MAX_DOSSIER_ROWS = 200_000
-
 
 class Command(BaseCommand):
     help = _("Nhập danh sách hồ sơ xuất từ hệ thống một cửa (.xlsx hoặc .csv) và tính số liệu tháng từ đó: "
@@ -48,31 +41,22 @@ class Command(BaseCommand):
         units = list(Unit.objects.select_related("district"))
         if person is not None:
             units = [unit for unit in units if may_enter(person, unit)]
-        try:
-            reading = read_dossiers(path.read_bytes(), path.name, communes=commune_names(units),
-                                    limits=XlsxLimits(max_rows=MAX_DOSSIER_ROWS, max_columns=60))
-        except FileRefused as refused:
-            raise CommandError(str(refused)) from None
-        if reading.errors:
-            for line in reading.errors:
+        preview = read_and_import(path.read_bytes(), path.name, source=source, units=units, user=person,
+                                  dry_run=dry_run, take_over_typed=take_over_typed, confirm_unusual=confirm_unusual)
+        if not preview.ok:
+            for line in preview.errors:
                 self.stderr.write("  " + line)
-            raise CommandError(_("Danh sách bị từ chối: %(n)s dòng không đọc được; không hồ sơ nào được ghi.") % {
-                "n": len(reading.errors)})
-        try:
-            result = import_dossiers(lines=reading.lines, source=source, units=units, user=person, dry_run=dry_run,
-                                     confirm_unusual=confirm_unusual, take_over_typed=take_over_typed)
-        except DossiersRefused as refused:
-            for line in refused.messages:
-                self.stderr.write("  " + line)
-            raise CommandError(_("Danh sách bị từ chối: không hồ sơ nào được ghi.")) from None
-        except UnusualNotConfirmed as refused:
-            raise CommandError(refused.message + " " + _("Chạy lại với --confirm-unusual sau khi đã kiểm tra.")) from None
-        except CountsRefused as refused:
-            raise CommandError(refused.message) from None
+            if preview.unusual:
+                raise CommandError(_("Chạy lại với --confirm-unusual sau khi đã kiểm tra."))
+            raise CommandError(_("Danh sách bị từ chối: không hồ sơ nào được ghi."))
+        result = preview.result
         self.stdout.write(_("%(total)s hồ sơ: %(new)s mới, %(changed)s thay đổi, %(unchanged)s không đổi; "
                             "%(counts)s số liệu tháng được tính lại.") % {
             "total": result.total, "new": result.new, "changed": result.changed, "unchanged": result.unchanged,
             "counts": result.counts_changed})
+        for unit_name, year, month in result.taken_over:
+            self.stdout.write(_("  %(unit)s, tháng %(month)s/%(year)s: chuyển từ nhập tay sang danh sách hồ sơ") % {
+                "unit": unit_name, "month": month, "year": year})
         for (year, month, unit_name), count in sorted(result.per_month_unit.items()):
             self.stdout.write(f"  {month:02d}/{year}  {unit_name}: {count}")
         if dry_run:
