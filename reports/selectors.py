@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from submissions.models import DossierCount, LockException, MonthComment
+from submissions.dossiers import scope_q
+from submissions.models import Dossier, DossierCount, LockException, MonthComment
 from targets.arithmetic import Measure, Status, count_threshold_by
 from dvctt_portal.figures import format_number, rate_percent
 from targets.breakdowns import ProcedureLine, monthly_series, procedure_breakdown
@@ -43,6 +44,7 @@ class RuleCard:
     through: int
     points: list = field(default_factory=list)
     months: tuple[int, int] = (1, 12)  # the policy's first and last month
+    dossiers_query: str = ""  # the filters of the dossiers behind the figure, when the unit's come from lists
 
     @property
     def rule(self):
@@ -121,7 +123,19 @@ class UnitDashboard:
         ) % values
 
 
-def rule_card(progress: RuleProgress, points, *, year: int, through: int, months=(1, 12)) -> RuleCard:
+def dossiers_query(rule, policy, through: int) -> str:
+    """The dossier page's filters for a rule's figure: its months and its procedures' scope."""
+    from urllib.parse import urlencode
+
+    query = {"from": policy.first_month, "through": min(through, policy.last_month), "authority": rule.authority,
+             "min_level": rule.min_online_level}
+    if rule.own_procedures_only:
+        query["own"] = 1
+    return urlencode(query)
+
+
+def rule_card(progress: RuleProgress, points, *, year: int, through: int, months=(1, 12),
+              dossiers_query: str = "") -> RuleCard:
     if progress.measure == Measure.RATE:
         value, value_text = progress.rate, rate_text(progress.online, progress.total)
     else:
@@ -137,6 +151,7 @@ def rule_card(progress: RuleProgress, points, *, year: int, through: int, months
         through=through,
         points=points,
         months=months,
+        dossiers_query=dossiers_query,
     )
 
 
@@ -149,9 +164,11 @@ def unit_dashboard(unit: Unit, period: Period) -> UnitDashboard:
     progress = compute_progress(policy, through, units=Unit.objects.filter(district_id=unit.district_id, kind=unit.kind))
     entry = progress.for_unit(unit.pk)
     series = monthly_series(policy, unit, through)
+    has_dossiers = Dossier.objects.filter(scope_q(unit), received_on__year=policy.year).exists()
     cards = [
         rule_card(rule, series.get(rule.code, []), year=policy.year, through=through,
-                  months=(policy.first_month, policy.last_month))
+                  months=(policy.first_month, policy.last_month),
+                  dossiers_query=dossiers_query(rule.rule, policy, through) if has_dossiers else "")
         for rule in (entry.rules if entry else [])
     ]
     completeness = compute_completeness(unit.district, policy.year, through, units=[unit])

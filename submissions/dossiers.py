@@ -116,6 +116,12 @@ def _matched(line: DossierLine, matcher: _Matcher) -> tuple[dict | None, str | N
             "result_electronic": line.result_electronic, "_unit": unit}, None
 
 
+def scope_q(unit) -> Q:
+    """The dossiers counted in a unit's figures: those counted for it, and for a commune those of
+    another level's procedures its people filed (a commune procedure received elsewhere is not)."""
+    return Q(unit=unit) | (Q(commune=unit) & ~Q(procedure__authority=Authority.COMMUNE))
+
+
 def commune_names(units) -> list[str]:
     return [unit.name for unit in units if unit.kind == UnitKind.COMMUNE]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("entry/<str:unit_code>/<int:year>/<int:month>/", views.entry_grid, name="entry_grid"),
     path("entry/<str:unit_code>/<int:year>/<int:month>/history/", views.entry_history, name="entry_history"),
     path("entry/<str:unit_code>/<int:year>/<int:month>/dossiers/", views.month_dossiers, name="month_dossiers"),
+    path("entry/<str:unit_code>/<int:year>/dossiers/", views.year_dossiers, name="year_dossiers"),
     path("entry/dossiers/import/", views.dossier_upload, name="dossier_upload"),
     path("entry/dossiers/import/confirm/", views.dossier_confirm, name="dossier_confirm"),
     path("entry/comment/<int:pk>/delete/", views.comment_delete, name="comment_delete"),

@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _, ngettext
 from django.utils.translation import gettext_lazy
@@ -543,26 +542,59 @@ DOSSIERS_PER_PAGE = 100
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def month_dossiers(request, unit_code: str, year: int, month: int):
-    """The dossiers behind a unit-month's figures (its own, and for a commune those its people
-    filed), filtered by procedure and channel, a page at a time, or all of them as .xlsx — with
-    nothing of the applicants, which the portal never holds."""
+    """The dossiers behind a unit-month's figures (see `_dossiers_page`)."""
     _valid_month(year, month)
     unit, _can_edit = get_unit_for_user(request.user, unit_code, year=year, month=month)
-    dossiers = (Dossier.objects.filter(Q(unit=unit) | Q(commune=unit), received_on__year=year, received_on__month=month)
+    return _dossiers_page(request, unit, year, month, month)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def year_dossiers(request, unit_code: str, year: int):
+    """The dossiers behind a figure of the year: `?from=1&through=9` months, and a rule's scope —
+    `authority`, `min_level`, `own` (only the procedures the unit handles) — as a dashboard's card
+    links to it."""
+    _valid_month(year, 1)
+    first, through = _month_param(request.GET.get("from"), 1), _month_param(request.GET.get("through"), 12)
+    unit, _can_edit = get_unit_for_user(request.user, unit_code, year=year, month=through)
+    return _dossiers_page(request, unit, year, min(first, through), through)
+
+
+def _month_param(value, default: int) -> int:
+    text = str(value or "")
+    return int(text) if text.isascii() and text.isdigit() and 1 <= int(text) <= 12 else default
+
+
+def _dossiers_page(request, unit, year: int, first: int, through: int):
+    """The dossiers counted in a unit's figures of those months — its own, and for a commune the
+    district or province procedures its people filed — filtered by procedure, channel and a rule's
+    scope, a page at a time, or all as .xlsx; nothing of the applicants, which the portal never holds."""
+    listed = (Dossier.objects.filter(dossiers.scope_q(unit), received_on__year=year, received_on__month__gte=first,
+                                       received_on__month__lte=through)
                 .select_related("procedure").order_by("received_on", "code"))
-    procedure = request.GET.get("procedure", "").strip()[:40]
-    channel = request.GET.get("channel", "")
-    if procedure:
-        dossiers = dossiers.filter(procedure__code=procedure)
-    if channel in Channel.values:
-        dossiers = dossiers.filter(channel=channel)
+    filters = {"procedure": request.GET.get("procedure", "").strip()[:40], "channel": request.GET.get("channel", ""),
+               "authority": request.GET.get("authority", ""), "min_level": request.GET.get("min_level", ""),
+               "own": request.GET.get("own", "")}
+    if filters["procedure"]:
+        listed = listed.filter(procedure__code=filters["procedure"])
+    if filters["channel"] in Channel.values:
+        listed = listed.filter(channel=filters["channel"])
+    if filters["authority"] in Authority.values:
+        listed = listed.filter(procedure__authority=filters["authority"])
+    if filters["min_level"] in ("2", "3", "4"):
+        listed = listed.filter(procedure__online_level__gte=int(filters["min_level"]))
+    if filters["own"] == "1":
+        listed = listed.filter(procedure__department=unit)
     if request.GET.get("format") == "xlsx":
-        return _dossiers_workbook(unit, year, month, dossiers)
-    page = Paginator(dossiers, DOSSIERS_PER_PAGE).get_page(request.GET.get("page"))
-    query = urlencode({key: value for key, value in (("procedure", procedure), ("channel", channel)) if value})
+        return _dossiers_workbook(unit, year, through, listed)
+    page = Paginator(listed, DOSSIERS_PER_PAGE).get_page(request.GET.get("page"))
+    kept = {key: value for key, value in filters.items() if value}
+    if first != through or request.GET.get("from"):
+        kept.update({"from": first, "through": through})
+    hidden = [(key, value) for key, value in kept.items() if key not in ("procedure", "channel")]
     return render(request, "submissions/month_dossiers.html", {
-        "unit": unit, "year": year, "month": month, "page": page, "procedure": procedure, "channel": channel,
-        "channels": Channel.choices, "query": query,
+        "unit": unit, "year": year, "month": through, "first": first, "page": page, "channels": Channel.choices,
+        "query": urlencode(kept), "hidden": hidden, **filters,
     })
 
 

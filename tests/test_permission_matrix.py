@@ -56,6 +56,9 @@ MATRIX = {
         A_MONTH, "", everyone(LOGIN, head_a=200, head_b=404, head_dept=404, staff=200, home_affairs=200, admin=200), None),
     "submissions:month_dossiers": (
         A_MONTH, "", everyone(LOGIN, head_a=200, head_b=404, head_dept=404, staff=200, home_affairs=200, admin=200), None),
+    "submissions:year_dossiers": (
+        {"unit_code": COMMUNE_A, "year": 2020}, "?from=1&through=9",
+        everyone(LOGIN, head_a=200, head_b=404, head_dept=404, staff=200, home_affairs=200, admin=200), None),
     "reports:unit_dashboard": (
         {"unit_code": COMMUNE_A}, "?year=2020&through=9",
         everyone(LOGIN, head_a=200, head_b=404, head_dept=404, staff=200, home_affairs=200, admin=200), None),

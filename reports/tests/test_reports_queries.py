@@ -21,10 +21,11 @@ BUDGETS = {
     # + the unit (1), the district's policies (1), the rules (1), units of the kind (1),
     #   their sums (1), what they report on (1), the unit's sums by month (1), by procedure with
     #   the procedures' columns (1), the unit's completeness (5), its trend over the years
-    #   (targets.trends: its peers, the lineage, their yearly sums: 3)
-    "dashboard": (lambda units: reverse("reports:unit_dashboard", args=[units[0].code]) + "?year=2020&through=9", 24),
+    #   (targets.trends: its peers, the lineage, their yearly sums: 3), whether its figures come
+    #   from dossier lists (1: each card then links to its dossiers)
+    "dashboard": (lambda units: reverse("reports:unit_dashboard", args=[units[0].code]) + "?year=2020&through=9", 25),
     # + the last month with counts (1) and the year's lock (1) to choose the default period
-    "dashboard with the default period": (lambda units: reverse("reports:unit_dashboard", args=[units[0].code]), 26),
+    "dashboard with the default period": (lambda units: reverse("reports:unit_dashboard", args=[units[0].code]), 27),
     # + the district (1), its policies (1), the rules (1), the filtered unit ids (1),
     #   the visible units (1), their sums (1), what they report on (1), completeness (6)
     "overview": (lambda units: reverse("reports:overview") + "?year=2020&through=9", 21),
@@ -95,10 +96,10 @@ def test_a_unit_heads_dashboard_with_what_is_due_runs_a_fixed_number_of_queries(
     TargetPolicy.objects.create(district=district, year=today.year, document_number="1/KH",
                                 document_date=date(today.year, 1, 2), title="Năm nay")
     client.force_login(person_in(district, f"head_{size}", Role.UNIT_HEAD, unit=units[0]))
-    # the dashboard (24) and, for the head who can act on it (their person: 1), the unit's months
+    # the dashboard (25) and, for the head who can act on it (their person: 1), the unit's months
     # due and not confirmed: this year's and last year's targets (1), the locks (1) and their
     # exceptions (1), the cycle of each year with targets (5)
-    with django_assert_num_queries(33):
+    with django_assert_num_queries(34):
         response = client.get(reverse("reports:unit_dashboard", args=[units[0].code]) + "?year=2020&through=9")
     assert response.status_code == 200
 

@@ -284,3 +284,21 @@ def test_a_list_that_cannot_be_read_is_shown_with_every_reason_and_nothing_to_co
     assert page.status_code == 200 and "không hiểu kênh nộp “Fax”" in text and "dossier_confirm" not in text
     assert "Xác nhận nhập danh sách" not in text
     assert client_for(staff).post(reverse("submissions:dossier_upload"), {"source": ""}).status_code == 200
+
+
+def test_a_dashboard_figure_from_the_lists_opens_exactly_its_dossiers(reference, staff, client_for):
+    from django.urls import reverse
+
+    run("import_dossiers", str(SAMPLE), "--source", "Một cửa huyện Đức Thọ")
+    client = client_for(staff)
+    page = client.get(reverse("reports:unit_dashboard", args=["18247"]) + "?year=2020&through=9")
+    cards = {card.rule.code: card for card in page.context["dashboard"].cards}
+    for code, card in cards.items():
+        assert card.dossiers_query
+        url = reverse("submissions:year_dossiers", args=["18247", 2020]) + "?" + card.dossiers_query
+        assert url.replace("&", "&amp;") in page.content.decode()
+        listed = client.get(url).context["page"].paginator.count
+        assert listed == card.progress.total, code
+    online = client.get(reverse("submissions:year_dossiers", args=["18247", 2020]) + "?" + cards["C2"].dossiers_query
+                        + "&channel=online").context["page"].paginator.count
+    assert online == cards["C2"].progress.online

@@ -2,11 +2,11 @@ import csv
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from submissions import rules
 from submissions.exporting import formula_safe
+from submissions.dossiers import scope_q
 from submissions.models import Dossier
 from units.models import Unit
 from units.rules import is_code
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         if found is None:
             raise CommandError(_("Không có đơn vị mã %(code)s vào tháng %(month)s/%(year)s.") % {
                 "code": unit, "month": month, "year": year}, returncode=2)
-        dossiers = (Dossier.objects.filter(Q(unit=found) | Q(commune=found), received_on__year=year, received_on__month=month)
+        dossiers = (Dossier.objects.filter(scope_q(found), received_on__year=year, received_on__month=month)
                     .select_related("procedure", "unit", "commune").order_by("received_on", "code"))
         rows = [{"source": dossier.source, "code": dossier.code, "procedure_code": dossier.procedure.code,
                  "procedure_name": dossier.procedure.name, "unit_code": dossier.unit.code,
