@@ -11,7 +11,7 @@ from units.models import Unit
 from .forms import DossierCountAdminForm
 from .catalog import GuardsLockedFigures, procedure_change_error, unit_change_error
 from .models import (
-    CountLock, DerivedMonth, Dossier, DossierCount, EmptyMonth, LockException, MonthComment, MonthReport, Procedure,
+    CountLock, DerivedMonth, Dossier, DossierCount, DossierSourceProfile, EmptyMonth, LockException, MonthComment, MonthReport, Procedure,
     UnusualCheck,
 )
 from . import services
@@ -248,4 +248,12 @@ class DerivedMonthAdmin(FoldedSearch, ReadOnly, SimpleHistoryAdmin):
     list_filter = ["year", "source"]
     list_select_related = ["unit", "derived_by"]
     folded_related = {"unit": ("code", "name")}
+    search_fields = ["source"]
+
+
+@admin.register(DossierSourceProfile)
+class DossierSourceProfileAdmin(ReadOnly, SimpleHistoryAdmin):
+    """How each source names its columns, saved from the dossier import's mapping step."""
+
+    list_display = ["source", "updated_at", "updated_by"]
     search_fields = ["source"]

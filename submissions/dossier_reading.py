@@ -78,12 +78,19 @@ class Reading:
     skipped: int = 0  # title, blank and total rows
 
 
-def header_columns(cells) -> dict[int, str]:
-    """{cell index: column} for the cells of one row that are known headers."""
+def header_key(cell) -> str:
+    """A header as it is compared: folded, single spaces ("Ngày  Nộp " → "ngay nop")."""
+    return " ".join(fold(cell).split()) if isinstance(cell, str) else ""
+
+
+def header_columns(cells, extra: dict | None = None) -> dict[int, str]:
+    """{cell index: column} for the cells of one row that are known headers — the usual ones,
+    and `extra` ({header key: column}: a source's own, saved from the mapping step)."""
     known = {name: key for key, names in HEADERS.items() for name in names}
+    known.update(extra or {})
     found: dict[int, str] = {}
     for index, cell in enumerate(cells):
-        key = known.get(" ".join(fold(cell).split())) if isinstance(cell, str) else None
+        key = known.get(header_key(cell)) if isinstance(cell, str) else None
         if key is not None and key not in found.values():
             found[index] = key
     return found
@@ -167,20 +174,34 @@ def is_total_row(values: dict) -> bool:
     return TOTAL_ROW.match(first) is not None
 
 
-def read_dossiers(data: bytes, filename: str, *, limits: XlsxLimits, communes: Iterable[str] = ()) -> Reading:
-    """The file's dossiers; `communes` are the commune names an address may name. Rows missing a
-    code, a date or a channel are refused with their row number; a file without the header is
-    refused whole (FileRefused)."""
+class HeaderNotFound(FileRefused):
+    """No row of the first ones is a header the portal knows; `candidates` are the texts of the
+    row that looks most like one (for the mapping step), with its row number."""
+
+    def __init__(self, message: str, candidates: list[str], row: int):
+        super().__init__(message)
+        self.candidates, self.row = candidates, row
+
+
+def read_dossiers(data: bytes, filename: str, *, limits: XlsxLimits, communes: Iterable[str] = (),
+                  extra_headers: dict | None = None) -> Reading:
+    """The file's dossiers; `communes` are the commune names an address may name; `extra_headers`
+    a source's own header names. Rows missing a code, a date or a channel are refused with their
+    row number; a file without a header it knows is refused whole (HeaderNotFound)."""
     rows = _xlsx_rows(data, limits) if filename.lower().endswith(".xlsx") else _csv_rows(data, limits)
-    return _lines(rows, list(communes))
+    return _lines(rows, list(communes), extra_headers or {})
 
 
-def _lines(rows: Iterator[tuple[int, list]], communes: list[str]) -> Reading:
+def _lines(rows: Iterator[tuple[int, list]], communes: list[str], extra_headers: dict) -> Reading:
     reading = Reading([], [])
     header = None
+    likeliest: tuple[int, int, list[str]] = (0, 0, [])  # (text cells, row, texts)
     for number, cells in rows:
         if header is None:
-            found = header_columns(cells)
+            texts = [_text(cell) for cell in cells]
+            if sum(1 for text in texts if text) > likeliest[0]:
+                likeliest = (sum(1 for text in texts if text), number, texts)
+            found = header_columns(cells, extra_headers)
             if set(REQUIRED) <= set(found.values()) and ({"procedure_code", "procedure_name"} & set(found.values())):
                 header = found
             elif number >= HEADER_SEARCH_ROWS:
@@ -197,9 +218,9 @@ def _lines(rows: Iterator[tuple[int, list]], communes: list[str]) -> Reading:
         else:
             reading.lines.append(line)
     if header is None:
-        raise FileRefused(_("Không tìm thấy dòng tiêu đề của danh sách hồ sơ (cần các cột Mã hồ sơ, Mã hoặc Tên thủ "
-                            "tục, Ngày nộp hoặc Ngày tiếp nhận, Kênh nộp hoặc Hình thức nộp) trong %(n)s dòng đầu.")
-                          % {"n": HEADER_SEARCH_ROWS})
+        raise HeaderNotFound(_("Không tìm thấy dòng tiêu đề của danh sách hồ sơ (cần các cột Mã hồ sơ, Mã hoặc Tên thủ "
+                               "tục, Ngày nộp hoặc Ngày tiếp nhận, Kênh nộp hoặc Hình thức nộp) trong %(n)s dòng đầu.")
+                             % {"n": HEADER_SEARCH_ROWS}, candidates=likeliest[2], row=likeliest[1])
     return reading
 
 

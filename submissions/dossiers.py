@@ -22,7 +22,7 @@ from units.rules import unit_exists_in_month
 
 from . import rules, services
 from .dossier_reading import ONLINE, DossierLine, bare_place_name
-from .models import Authority, ChangeReason, DerivedMonth, Dossier, DossierCount, Procedure
+from .models import Authority, ChangeReason, DerivedMonth, Dossier, DossierCount, DossierSourceProfile, Procedure
 from .versions import month_versions
 
 FIELDS = ("procedure_id", "unit_id", "commune_id", "received_on", "channel", "result_on", "result_electronic")
@@ -136,22 +136,61 @@ class DossierPreview:
     result: DossierImport | None = None
     errors: list = field(default_factory=list)
     unusual: str = ""  # the unusual values to confirm, when that is all that stops it
+    header_candidates: list = field(default_factory=list)  # the likeliest header row, when none is known
 
     @property
     def ok(self) -> bool:
         return self.result is not None and not self.errors
 
 
+# The columns a source's own headers may be mapped to, in the order the mapping step asks.
+MAPPED_COLUMNS = ("code", "procedure_code", "procedure_name", "received", "channel", "unit", "commune", "address",
+                  "result_date", "result_electronic")
+
+
+def source_headers(source: str) -> dict:
+    """{header key: column} saved for this source (one query)."""
+    profile = DossierSourceProfile.objects.filter(source=" ".join(str(source).split())[:100]).first()
+    return dict(profile.columns) if profile else {}
+
+
+@transaction.atomic
+def save_source_profile(*, source: str, columns: dict, user) -> DossierSourceProfile:
+    """Remember how a source names its columns ({column: the header as written}); refused
+    (DossiersRefused) without a code, a date, a channel and a procedure, or with one header for
+    two columns."""
+    from .dossier_reading import header_key
+
+    chosen = {column: header for column, header in columns.items() if column in MAPPED_COLUMNS and header}
+    problems = []
+    if not {"code", "received", "channel"} <= set(chosen) or not {"procedure_code", "procedure_name"} & set(chosen):
+        problems.append(_("Hãy chọn ít nhất các cột: mã hồ sơ, ngày nộp, kênh nộp, và mã hoặc tên thủ tục."))
+    headers = [header_key(header) for header in chosen.values()]
+    if len(set(headers)) != len(headers):
+        problems.append(_("Mỗi cột của tệp chỉ ứng với một loại dữ liệu."))
+    if problems:
+        raise DossiersRefused(problems)
+    source = " ".join(str(source).split())[:100]
+    profile = DossierSourceProfile.objects.filter(source=source).first() or DossierSourceProfile(source=source)
+    profile.columns = {header_key(header): column for column, header in chosen.items()}
+    profile.updated_at = timezone.now()
+    profile.updated_by = user if getattr(user, "pk", None) else None
+    profile._history_user = profile.updated_by
+    profile.save()
+    return profile
+
 def read_and_import(data: bytes, filename: str, *, source: str, units, user, dry_run: bool,
                     take_over_typed: bool = False, confirm_unusual: bool = False) -> DossierPreview:
     """Read a list and import it (or, dry, see what it would do): the page and the command's one path."""
-    from .dossier_reading import read_dossiers
+    from .dossier_reading import HeaderNotFound, read_dossiers
     from .spreadsheets import FileRefused, XlsxLimits
 
     units = list(units)
     try:
-        reading = read_dossiers(data, filename, communes=commune_names(units),
+        reading = read_dossiers(data, filename, communes=commune_names(units), extra_headers=source_headers(source),
                                 limits=XlsxLimits(max_rows=MAX_DOSSIER_ROWS, max_columns=60))
+    except HeaderNotFound as refused:
+        return DossierPreview(errors=[str(refused)], header_candidates=[text for text in refused.candidates if text])
     except FileRefused as refused:
         return DossierPreview(errors=[str(refused)])
     if reading.errors:

@@ -526,3 +526,24 @@ class DerivedMonth(models.Model):
 
     def __str__(self):
         return f"{self.unit.code} · {self.month:02d}/{self.year} · {self.source}"
+
+
+class DossierSourceProfile(models.Model):
+    """How one source system names its columns, when its headers are not the usual ones: saved
+    from the mapping step of the dossier import, used for every later list of that source."""
+
+    source = models.CharField(_("hệ thống nguồn"), max_length=100, unique=True)
+    columns = models.JSONField(_("cột (tiêu đề → dữ liệu)"), default=dict)
+    updated_at = models.DateTimeField(_("cập nhật lúc"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("người cập nhật"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["source"]
+        verbose_name = _("cách đọc danh sách của một hệ thống")
+        verbose_name_plural = _("cách đọc danh sách của các hệ thống")
+
+    def __str__(self):
+        return self.source

@@ -18,6 +18,7 @@ urlpatterns = [
     path("entry/<str:unit_code>/<int:year>/dossiers/", views.year_dossiers, name="year_dossiers"),
     path("entry/dossiers/import/", views.dossier_upload, name="dossier_upload"),
     path("entry/dossiers/import/confirm/", views.dossier_confirm, name="dossier_confirm"),
+    path("entry/dossiers/import/columns/", views.dossier_mapping, name="dossier_mapping"),
     path("entry/comment/<int:pk>/delete/", views.comment_delete, name="comment_delete"),
     path("entry/<str:unit_code>/<int:year>/<int:month>/comment/", views.comment_add, name="comment_add"),
     path("entry/<str:unit_code>/<int:year>/<int:month>/<str:action>/", views.month_action, name="month_action"),

@@ -643,20 +643,78 @@ def dossier_upload(request):
                     dry_run=True, take_over_typed=values["take_over_typed"], confirm_unusual=True)
                 if confirmed.ok:
                     confirmed.unusual, preview = preview.unusual, confirmed
-            digest = hashlib.sha256(data).hexdigest()
-            request.session.pop(DOSSIER_SESSION_KEY, None)
-            if preview.ok and (preview.result.new or preview.result.changed):
-                request.session[DOSSIER_SESSION_KEY] = {
-                    "name": upload.name, "data": base64.b64encode(data).decode("ascii"), "sha256": digest,
-                    "source": values["source"], "take_over_typed": values["take_over_typed"],
-                }
-            rows = sorted(preview.result.per_month_unit.items()) if preview.result else []
-            return render(request, "submissions/dossier_preview.html",
-                          {"preview": preview, "sha256": digest, "rows": rows, "source": values["source"]})
+            stored = {"name": upload.name, "data": base64.b64encode(data).decode("ascii"),
+                      "sha256": hashlib.sha256(data).hexdigest(), "source": values["source"],
+                      "take_over_typed": values["take_over_typed"]}
+            return _dossier_preview_page(request, preview, stored)
     else:
         request.session.pop(DOSSIER_SESSION_KEY, None)
         form = DossierUploadForm()
     return render(request, "submissions/dossier_upload.html", {"form": form})
+
+
+COLUMN_NAMES = {
+    "code": gettext_lazy("Mã hồ sơ"), "procedure_code": gettext_lazy("Mã thủ tục"),
+    "procedure_name": gettext_lazy("Tên thủ tục"), "received": gettext_lazy("Ngày nộp, ngày tiếp nhận"),
+    "channel": gettext_lazy("Kênh nộp, hình thức nộp"), "unit": gettext_lazy("Đơn vị tiếp nhận, xử lý"),
+    "commune": gettext_lazy("Xã, phường (địa bàn)"), "address": gettext_lazy("Địa chỉ (chỉ để xác định xã)"),
+    "result_date": gettext_lazy("Ngày trả kết quả"), "result_electronic": gettext_lazy("Trả kết quả điện tử"),
+}
+
+
+def _dossier_preview_page(request, preview, stored: dict, status: int = 200):
+    """The preview of a list kept in the session; or, when its header is unknown, the mapping step."""
+    request.session.pop(DOSSIER_SESSION_KEY, None)
+    if preview.header_candidates:
+        request.session[DOSSIER_SESSION_KEY] = {**stored, "mapping": True}
+        columns = [(column, COLUMN_NAMES[column]) for column in dossiers.MAPPED_COLUMNS]
+        return render(request, "submissions/dossier_mapping.html", {
+            "candidates": preview.header_candidates, "columns": columns, "source": stored["source"],
+            "sha256": stored["sha256"], "chosen": request.POST if request.POST.get("mapping") else {},
+            "errors": preview.errors if request.POST.get("mapping") else []}, status=status)
+    if preview.ok and (preview.result.new or preview.result.changed):
+        request.session[DOSSIER_SESSION_KEY] = stored
+    rows = sorted(preview.result.per_month_unit.items()) if preview.result else []
+    return render(request, "submissions/dossier_preview.html",
+                  {"preview": preview, "sha256": stored["sha256"], "rows": rows, "source": stored["source"]},
+                  status=status)
+
+
+@login_required
+@require_POST
+def dossier_mapping(request):
+    """Save how a source names its columns (its profile), then preview the list again with it."""
+    _require_import(request.user)
+    stored = request.session.get(DOSSIER_SESSION_KEY)
+    if not stored or not stored.get("mapping") or request.POST.get("sha256") != stored.get("sha256"):
+        messages.error(request, _("Không còn danh sách nào chờ xác định cột; hãy tải tệp lên lại."))
+        return redirect("submissions:dossier_upload")
+    columns = {column: request.POST.get(f"column_{column}", "") for column in dossiers.MAPPED_COLUMNS}
+    try:
+        dossiers.save_source_profile(source=stored["source"], columns=columns, user=request.user)
+    except dossiers.DossiersRefused as refused:
+        candidates = _candidates_again(stored) or [value for value in columns.values() if value]
+        preview = dossiers.DossierPreview(errors=refused.messages, header_candidates=candidates or [""])
+        return _dossier_preview_page(request, preview, stored, status=400)
+    preview = dossiers.read_and_import(
+        base64.b64decode(stored["data"]), stored["name"], source=stored["source"], units=_units_to_enter(request.user),
+        user=request.user, dry_run=True, take_over_typed=stored["take_over_typed"])
+    stored = {key: value for key, value in stored.items() if key != "mapping"}
+    return _dossier_preview_page(request, preview, stored)
+
+
+def _candidates_again(stored) -> list:
+    """The header texts of the stored list, read again for the mapping step shown anew."""
+    from .dossier_reading import HeaderNotFound, read_dossiers
+    from .spreadsheets import FileRefused, XlsxLimits
+
+    try:
+        read_dossiers(base64.b64decode(stored["data"]), stored["name"], limits=XlsxLimits(max_rows=40, max_columns=60))
+    except HeaderNotFound as refused:
+        return [text for text in refused.candidates if text]
+    except FileRefused:
+        return []
+    return []
 
 
 @login_required
@@ -665,7 +723,7 @@ def dossier_confirm(request):
     """Import the previewed list: checked again now; all of it, or nothing."""
     _require_import(request.user)
     stored = request.session.get(DOSSIER_SESSION_KEY)
-    if not stored or request.POST.get("sha256") != stored.get("sha256"):
+    if not stored or stored.get("mapping") or request.POST.get("sha256") != stored.get("sha256"):
         messages.error(request, _("Không còn danh sách nào chờ xác nhận; hãy tải tệp lên lại."))
         return redirect("submissions:dossier_upload")
     preview = dossiers.read_and_import(

@@ -43,6 +43,7 @@ MATRIX = {
     "submissions:import_confirm": ({}, "", everyone(LOGIN, rest=405), everyone(LOGIN, rest=403, staff=302, admin=302)),
     "submissions:dossier_upload": ({}, "", everyone(LOGIN, rest=403, staff=200, admin=200), everyone(LOGIN, rest=403, staff=200, admin=200)),
     "submissions:dossier_confirm": ({}, "", everyone(LOGIN, rest=405), everyone(LOGIN, rest=403, staff=302, admin=302)),
+    "submissions:dossier_mapping": ({}, "", everyone(LOGIN, rest=405), everyone(LOGIN, rest=403, staff=302, admin=302)),
     "submissions:template_choose": ({}, "", everyone(LOGIN, rest=200), None),
     "submissions:template_download": (
         {"year": 2020, "month": 9, "extension": "xlsx"}, f"?unit={COMMUNE_A}",

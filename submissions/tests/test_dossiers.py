@@ -302,3 +302,38 @@ def test_a_dashboard_figure_from_the_lists_opens_exactly_its_dossiers(reference,
     online = client.get(reverse("submissions:year_dossiers", args=["18247", 2020]) + "?" + cards["C2"].dossiers_query
                         + "&channel=online").context["page"].paginator.count
     assert online == cards["C2"].progress.online
+
+
+UNUSUAL_HEADERS = ("BÁO CÁO HỒ SƠ\nSố biên nhận;Thủ tục;Mã số thủ tục;Thời điểm nộp;Cách thức nộp;Nơi nhận;Người đứng tên\n"
+                   "BN-1;Chứng thực di chúc;2.001019;13/08/2020;Trực tuyến;UBND xã Liên Minh;Phạm Văn Tư\n")
+
+
+def test_a_list_with_unknown_headers_is_mapped_once_and_the_source_remembers_it(reference, staff, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from submissions.models import DossierSourceProfile
+
+    client = client_for(staff)
+
+    def upload():
+        return client.post(reverse("submissions:dossier_upload"), {
+            "file": SimpleUploadedFile("bao-cao.csv", UNUSUAL_HEADERS.encode("utf-8-sig")), "source": "Một cửa mới"})
+
+    first = upload()
+    assert "submissions/dossier_mapping.html" in [t.name for t in first.templates]
+    assert "Thời điểm nộp" in first.context["candidates"]
+    incomplete = client.post(reverse("submissions:dossier_mapping"), {
+        "sha256": first.context["sha256"], "mapping": "1", "column_code": "Số biên nhận"})
+    assert incomplete.status_code == 400 and "Hãy chọn ít nhất các cột" in incomplete.content.decode()
+    mapped = client.post(reverse("submissions:dossier_mapping"), {
+        "sha256": first.context["sha256"], "mapping": "1", "column_code": "Số biên nhận",
+        "column_procedure_code": "Mã số thủ tục", "column_received": "Thời điểm nộp",
+        "column_channel": "Cách thức nộp", "column_unit": "Nơi nhận"})
+    assert mapped.status_code == 200 and "1 hồ sơ: 1 mới" in mapped.content.decode()
+    assert DossierSourceProfile.objects.get(source="Một cửa mới").columns["thoi diem nop"] == "received"
+    assert client.post(reverse("submissions:dossier_confirm"), {"sha256": mapped.context["sha256"]}).status_code == 302
+    assert Dossier.objects.get().code == "BN-1"
+    again = upload()  # the same source's next list is read without asking
+    assert "submissions/dossier_preview.html" in [t.name for t in again.templates]
+    assert "1 hồ sơ: 0 mới, 0 thay đổi, 1 không đổi" in again.content.decode()
