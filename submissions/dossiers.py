@@ -322,7 +322,8 @@ def _derive(keys: set[tuple[int, int, int]], *, source: str, user, now, confirm_
     saved = DossierCount.objects.filter(
         unit_id__in=units, year__in={year for _u, year, _m in keys}, month__in={month for _u, _y, month in keys}
     ).values_list("unit_id", "procedure_id", "year", "month")
-    derived = set(DerivedMonth.objects.filter(unit_id__in=units).values_list("unit_id", "year", "month"))
+    derived = set(DerivedMonth.objects.filter(unit_id__in=units, year__in={key[1] for key in keys}).values_list(
+        "unit_id", "year", "month"))
     typed = set()
     for unit_id, procedure_id, year, month in saved:
         if (unit_id, year, month) in keys:
@@ -340,10 +341,10 @@ def _derive(keys: set[tuple[int, int, int]], *, source: str, user, now, confirm_
     changes = services.apply_counts(entries=entries, versions=month_versions(keys), user=user,
                                     reason=ChangeReason.DOSSIERS, confirm_unusual=confirm_unusual)
     person = user if getattr(user, "pk", None) else None
+    marked = {(unit_id, year, month): pk for pk, unit_id, year, month in DerivedMonth.objects.filter(
+        unit_id__in=units, year__in={key[1] for key in keys}).values_list("pk", "unit_id", "year", "month")}
     for unit_id, year, month in sorted(keys):
-        month_source = DerivedMonth(unit_id=unit_id, year=year, month=month)
-        month_source.pk = DerivedMonth.objects.filter(unit_id=unit_id, year=year, month=month).values_list(
-            "pk", flat=True).first()
+        month_source = DerivedMonth(pk=marked.get((unit_id, year, month)), unit_id=unit_id, year=year, month=month)
         month_source.source, month_source.derived_at, month_source.derived_by = source, now, person
         month_source._history_user = person
         month_source._change_reason = (_("chuyển từ nhập tay sang danh sách hồ sơ") if (unit_id, year, month) in typed
