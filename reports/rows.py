@@ -226,7 +226,8 @@ def ranking_rows(progress: Progress, kind: str):
 # The district summary, one row per rule.
 
 
-def summary_columns() -> list[Column]:
+def summary_columns(*, province: bool = False) -> list[Column]:
+    """The summary's columns; a province's rate is the province's, not a district's."""
     return [
         Column("rule", _("Mã chỉ tiêu"), "text", width=10),
         Column("label", _("Nội dung chỉ tiêu"), "text", width=34),
@@ -238,7 +239,7 @@ def summary_columns() -> list[Column]:
         ],
         Column("online", _("Trực tuyến"), "count", width=10),
         Column("total", _("Tổng số"), "count", width=10),
-        Column("rate", _("Tỷ lệ toàn huyện"), "rate", width=9),
+        Column("rate", _("Tỷ lệ toàn tỉnh") if province else _("Tỷ lệ toàn huyện"), "rate", width=9),
         Column("points", _("Điểm trừ nếu không đạt"), "points", width=9),
     ]
 

@@ -588,10 +588,12 @@ def scoring_workbook(progress: Progress, lines: Iterable[ProcedureLine], *, lock
         "year": progress.year
     }
     wb = new_workbook(title)
+    in_province = progress.policy.district.is_province
 
     summary = SheetWriter(
-        wb, sheet_title=_("Tổng hợp"), columns=summary_columns(), title=title,
-        subtitle=_("Tổng hợp theo chỉ tiêu toàn huyện"), lines=header, notes=[lock_note, *notes], frozen_columns=1,
+        wb, sheet_title=_("Tổng hợp"), columns=summary_columns(province=in_province), title=title,
+        subtitle=_("Tổng hợp theo chỉ tiêu toàn tỉnh") if in_province else _("Tổng hợp theo chỉ tiêu toàn huyện"),
+        lines=header, notes=[lock_note, *notes], frozen_columns=1,
     )
     summary.write_rows(summary_rows(progress))
     flagged = [entry for entry in progress.units if entry.flagged]

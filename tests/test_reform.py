@@ -368,5 +368,9 @@ def test_province_home_affairs_download_the_provinces_scoring_workbook_in_its_wo
     home_affairs = make_person("tinh.noivu", Role.HOME_AFFAIRS, district=reform)
     response = client_for(home_affairs).get(reverse("reports:year_end_xlsx", args=[2026]))
     assert response.status_code == 200
-    sheets = load_workbook(BytesIO(response.content), read_only=True).sheetnames
+    workbook = load_workbook(BytesIO(response.content), read_only=True)
+    sheets = workbook.sheetnames
+    summary_text = " ".join(str(cell) for row in workbook["Tổng hợp"].iter_rows(values_only=True) for cell in row if cell)
+    assert "Tổng hợp theo chỉ tiêu toàn tỉnh" in summary_text and "Tỷ lệ toàn tỉnh" in summary_text
+    assert "toàn huyện" not in summary_text
     assert "Xã, phường" in sheets and "Sở, ban, ngành cấp tỉnh" in sheets and "Phòng, ban cấp huyện" not in sheets
