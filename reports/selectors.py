@@ -9,13 +9,14 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from submissions.dossiers import scope_q
-from submissions.models import Dossier, DossierCount, LockException, MonthComment
+from submissions.models import DerivedMonth, Dossier, DossierCount, LockException, MonthComment
 from targets.arithmetic import Measure, Status, count_threshold_by
 from dvctt_portal.figures import format_number, rate_percent
 from targets.breakdowns import ProcedureLine, monthly_series, procedure_breakdown
@@ -134,6 +135,24 @@ def dossiers_query(rule, policy, through: int) -> str:
     return urlencode(query)
 
 
+def units_with_lists(year: int, units) -> set[int]:
+    """The units (a queryset or ids) with a month of `year` whose counts come from dossier lists:
+    their figures can be traced to their dossiers. One query, on the small table of such months."""
+    return set(DerivedMonth.objects.filter(year=year, unit__in=units).values_list("unit_id", flat=True).distinct())
+
+
+def dossiers_url(unit: Unit, rule, policy, through: int) -> str | None:
+    """The page of the dossiers behind a unit's figure for a rule (None for a unit whose code
+    cannot be in an address)."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("submissions:year_dossiers", args=[unit.code, policy.year]) + "?" + dossiers_query(
+            rule, policy, through)
+    except NoReverseMatch:
+        return None
+
+
 def rule_card(progress: RuleProgress, points, *, year: int, through: int, months=(1, 12),
               dossiers_query: str = "") -> RuleCard:
     if progress.measure == Measure.RATE:
@@ -205,6 +224,24 @@ class Overview:
     columns: list
     rows: list
     completeness: Completeness | None = None
+    rules: list = field(default_factory=list)  # the rules shown, in the order of the columns
+    visible_units: object = None  # the queryset of the units shown
+
+    @cached_property
+    def with_lists(self) -> set[int]:
+        """The units whose figures come from dossier lists (read when the page links to them)."""
+        return units_with_lists(self.period.year, self.visible_units) if self.visible_units is not None else set()
+
+    def dossier_links(self) -> dict:
+        """{column key: the URL of a row's dossiers} for each rule's value: a figure of a unit
+        whose counts come from lists opens the dossiers behind it."""
+        policy, through = self.period.policy, self.period.through
+
+        def link(rule):
+            return lambda record: (dossiers_url(record["unit"], rule, policy, through)
+                                   if record["unit"].pk in self.with_lists else None)
+
+        return {f"r{index}_value": link(rule) for index, rule in enumerate(self.rules)}
 
 
 def overview(period: Period, *, visible_units, unit_ids: set, rule_code: str = "", status: str = "") -> Overview:
@@ -220,7 +257,7 @@ def overview(period: Period, *, visible_units, unit_ids: set, rule_code: str = "
     for row in rows:
         row["reported"] = reported_text(completeness.for_unit(row["unit"].pk), period.through)
     return Overview(period=period, progress=progress, columns=overview_columns(rules), rows=rows,
-                    completeness=completeness)
+                    completeness=completeness, rules=rules, visible_units=visible_units)
 
 
 @dataclass
@@ -229,6 +266,7 @@ class YearEnd:
     flagged: list[UnitProgress]
     no_data: list[UnitProgress]
     lock: object | None
+    dossier_links: dict = field(default_factory=dict)  # "unit id:rule code" → its dossiers' page
 
     @property
     def points(self):
@@ -248,11 +286,15 @@ def year_end(period: Period, *, visible_units, lock, record=None) -> YearEnd:
         )
     else:
         progress = compute_progress(period.policy, period.through, units=visible_units)
+    flagged = [entry for entry in progress.units if entry.flagged]
+    with_lists = units_with_lists(period.year, [entry.unit.pk for entry in flagged]) if flagged else set()
     return YearEnd(
         progress=progress,
-        flagged=[entry for entry in progress.units if entry.flagged],
+        flagged=flagged,
         no_data=[entry for entry in progress.units if entry.has_no_data],
         lock=lock,
+        dossier_links={f"{entry.unit.pk}:{rule.code}": dossiers_url(entry.unit, rule.rule, period.policy, period.through)
+                       for entry in flagged if entry.unit.pk in with_lists for rule in entry.missed_rules},
     )
 
 

@@ -212,7 +212,7 @@ class OverviewView(LoginRequiredMixin, tables.SingleTableMixin, FilterView):
             return {"extra_columns": []}
         # The administration too: a code may name two units in one year (18229 in 2025).
         query = period_query(self.report.period) + "&" + urlencode({"administration": self.district.code})
-        links = {"name": lambda record: dashboard_url(record["code"], query)}
+        links = {"name": lambda record: dashboard_url(record["code"], query), **self.report.dossier_links()}
         return {
             "extra_columns": table_columns(self.report.columns, links=links),
             "groups": column_groups(self.report.columns),

@@ -52,3 +52,9 @@ def shortfall_sentence(rule_progress):
 @register.inclusion_tag("includes/status_badge.html")
 def status_badge(status):
     return {"status": status, "label": wording.status_label(status) if status else ""}
+
+
+@register.simple_tag
+def dossier_link(links: dict, entry, rule) -> str:
+    """The page of the dossiers behind a unit's figure for a rule, when its counts come from lists."""
+    return links.get(f"{entry.unit.pk}:{rule.code}", "")

@@ -27,15 +27,18 @@ BUDGETS = {
     # + the last month with counts (1) and the year's lock (1) to choose the default period
     "dashboard with the default period": (lambda units: reverse("reports:unit_dashboard", args=[units[0].code]), 27),
     # + the district (1), its policies (1), the rules (1), the filtered unit ids (1),
-    #   the visible units (1), their sums (1), what they report on (1), completeness (6)
-    "overview": (lambda units: reverse("reports:overview") + "?year=2020&through=9", 21),
+    #   the visible units (1), their sums (1), what they report on (1), completeness (6), the units
+    #   whose figures come from dossier lists (1: their figures link to their dossiers)
+    "overview": (lambda units: reverse("reports:overview") + "?year=2020&through=9", 22),
+    # (no commune is at risk there: no value to link, the units with lists are not read)
     "overview filtered and sorted": (
         lambda units: reverse("reports:overview") + "?year=2020&through=9&kind=commune&status=at_risk&sort=-r1_value", 21
     ),
-    # the same without the navigation
+    # the same without the navigation and the links
     "overview workbook": (lambda units: reverse("reports:overview_xlsx") + "?year=2020&through=9&sort=name", 18),
     # + the district (1), policies (1), rules (1), the year's lock (1), units (1), sums (1),
-    #   what they report on (1), completeness (6)
+    #   what they report on (1), completeness (6); when a unit is flagged, which flagged units'
+    #   figures come from dossier lists (1: each missed rule links to its dossiers)
     "year-end page": (lambda units: reverse("reports:year_end", args=[2020]), 20),
     # the same without the navigation, + sums by unit and procedure with the procedures' columns
     # (1, read in chunks as the detail sheet is written)
