@@ -13,8 +13,9 @@ DEPARTMENT = "440.TCKH"  # Phòng Tài chính - Kế hoạch
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
+def _fast_passwords(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.DVCTT_UPLOAD_DIR = tmp_path / "uploads"  # the dossier lists waiting for their jobs
 
 
 @pytest.fixture(scope="session")

@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "dvctt_portal.axes_app.AxesConfig",  # django-axes, named in Vietnamese
     "units",
     "submissions",
@@ -232,6 +234,20 @@ DVCTT_MAX_UPLOAD_BYTES = env_int("DVCTT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 # stays in memory, never in a temporary file.
 DVCTT_MAX_REQUEST_BYTES = DVCTT_MAX_UPLOAD_BYTES + 256 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = DVCTT_MAX_REQUEST_BYTES
+# A one-stop system's dossier list: a province's year is hundreds of thousands of rows (an .xlsx
+# of 500,000 rows is ~30 MB). Only the dossier upload page takes this much; the file goes to a
+# temporary file, then to DVCTT_UPLOAD_DIR until its background job has imported it.
+DVCTT_MAX_DOSSIER_UPLOAD_BYTES = env_int("DVCTT_MAX_DOSSIER_UPLOAD_BYTES", 200 * 1024 * 1024)
+DVCTT_UPLOAD_DIR = Path(os.environ.get("DVCTT_UPLOAD_DIR") or BASE_DIR / "var" / "uploads")
+
+# Background jobs (django-tasks, the backport of Django 6's django.tasks): inline by default, so
+# the embedded portal needs no server; TASKS_BACKEND=database queues them in the portal's own
+# database (django-tasks-db), run by `python manage.py db_worker` (see the README).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "inline")
+if TASKS_BACKEND not in ("inline", "database"):
+    raise ImproperlyConfigured("TASKS_BACKEND is inline or database")
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend" if TASKS_BACKEND == "database"
+                     else "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # a form's fields without its files (the grid is ~20 KB)
 CSRF_FAILURE_VIEW = "units.views.csrf_failure"
 # Whether unit heads may enter their own unit's counts (off: they see their grid read-only).

@@ -11,7 +11,7 @@ from units.models import Unit
 from .forms import DossierCountAdminForm
 from .catalog import GuardsLockedFigures, procedure_change_error, unit_change_error
 from .models import (
-    CountLock, DerivedMonth, Dossier, DossierCount, DossierSourceProfile, EmptyMonth, LockException, MonthComment, MonthReport, Procedure,
+    CountLock, DerivedMonth, Dossier, DossierCount, DossierImportJob, DossierSourceProfile, EmptyMonth, LockException, MonthComment, MonthReport, Procedure,
     UnusualCheck,
 )
 from . import services
@@ -257,3 +257,12 @@ class DossierSourceProfileAdmin(ReadOnly, SimpleHistoryAdmin):
 
     list_display = ["source", "updated_at", "updated_by"]
     search_fields = ["source"]
+
+
+@admin.register(DossierImportJob)
+class DossierImportJobAdmin(ReadOnly, admin.ModelAdmin):
+    """The dossier lists uploaded and their background jobs (submissions.dossiers writes them)."""
+
+    list_display = ["filename", "source", "created_by", "created_at", "step", "status", "rows_read", "rows_total"]
+    list_filter = ["step", "status"]
+    search_fields = ["filename", "source"]

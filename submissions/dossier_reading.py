@@ -9,19 +9,25 @@ Pure: bytes in, lines and row-numbered Vietnamese messages out; matching the lin
 procedures is the importer's (it knows the database).
 """
 
+import codecs
 import csv
+import functools
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
-from dvctt_portal.text import fold
+from dvctt_portal.text import fold as fold_text
 
 from .import_reading import _delimiter, decode_csv
-from .spreadsheets import FileRefused, XlsxLimits, open_xlsx, sheet_rows
+from .spreadsheets import FileRefused, XlsxLimits, open_xlsx
+
+# A list of 500,000 rows writes the same few channels, communes and villages again and again.
+fold = functools.lru_cache(maxsize=65536)(fold_text)
 
 # Each column the portal reads, and the headers (folded: no marks, lower case) systems give it.
 HEADERS = {
@@ -140,16 +146,26 @@ def commune_in_address(address, names: Iterable[str]) -> str:
     names after "xã", "X.", "TT", "thị trấn" or "phường" — "" when none or more than one does."""
     if not isinstance(address, str) or not address.strip():
         return ""
-    parts = [fold(part) for part in re.split(r"[,;\-]", address)]
+    by_bare_name = _communes_by_bare_name(tuple(names))
     found = set()
-    for name in names:
-        bare = bare_place_name(name)
-        for part in parts:
-            if any(part.startswith(prefix) and part[len(prefix):].strip() == bare for prefix in PLACE_PREFIXES):
-                found.add(name)
+    for part in re.split(r"[,;\-]", address):
+        part = fold(part)
+        for prefix in PLACE_PREFIXES:
+            if part.startswith(prefix):
+                found |= by_bare_name.get(part[len(prefix):].strip(), set())
     return found.pop() if len(found) == 1 else ""
 
 
+@functools.lru_cache(maxsize=16)
+def _communes_by_bare_name(names: tuple[str, ...]) -> dict[str, set[str]]:
+    """{"lien minh": {"Xã Liên Minh"}, …}: the communes an address may name, found by one lookup."""
+    found: dict[str, set[str]] = {}
+    for name in names:
+        found.setdefault(bare_place_name(name), set()).add(name)
+    return found
+
+
+@functools.lru_cache(maxsize=8192)
 def bare_place_name(name: str) -> str:
     """"Xã Tùng Ảnh" → "tung anh"; "Thị trấn Đức Thọ" → "duc tho"; "UBND xã Liên Minh" → "lien minh"."""
     text = fold(name)
@@ -183,45 +199,98 @@ class HeaderNotFound(FileRefused):
         self.candidates, self.row = candidates, row
 
 
-def read_dossiers(data: bytes, filename: str, *, limits: XlsxLimits, communes: Iterable[str] = (),
+def read_dossiers(data, filename: str, *, limits: XlsxLimits, communes: Iterable[str] = (),
                   extra_headers: dict | None = None) -> Reading:
-    """The file's dossiers; `communes` are the commune names an address may name; `extra_headers`
-    a source's own header names. Rows missing a code, a date or a channel are refused with their
+    """The file's dossiers, all in a list (a district's list; `stream_dossiers` reads a province's
+    one row at a time); `communes` are the commune names an address may name; `extra_headers` a
+    source's own header names. Rows missing a code, a date or a channel are refused with their
     row number; a file without a header it knows is refused whole (HeaderNotFound)."""
-    rows = _xlsx_rows(data, limits) if filename.lower().endswith(".xlsx") else _csv_rows(data, limits)
-    return _lines(rows, list(communes), extra_headers or {})
+    stream = stream_dossiers(data, filename, limits=limits, communes=communes, extra_headers=extra_headers)
+    lines = list(stream)
+    return Reading(lines, stream.errors.messages, stream.skipped)
 
 
-def _lines(rows: Iterator[tuple[int, list]], communes: list[str], extra_headers: dict) -> Reading:
-    reading = Reading([], [])
-    header = None
-    likeliest: tuple[int, int, list[str]] = (0, 0, [])  # (text cells, row, texts)
-    for number, cells in rows:
-        if header is None:
-            texts = [_text(cell) for cell in cells]
-            if sum(1 for text in texts if text) > likeliest[0]:
-                likeliest = (sum(1 for text in texts if text), number, texts)
-            found = header_columns(cells, extra_headers)
-            if set(REQUIRED) <= set(found.values()) and ({"procedure_code", "procedure_name"} & set(found.values())):
-                header = found
-            elif number >= HEADER_SEARCH_ROWS:
-                break
-            reading.skipped += 1
-            continue
-        values = {key: cells[index] if index < len(cells) else None for index, key in header.items()}
-        if all(value in (None, "") for value in values.values()) or is_total_row(values):
-            reading.skipped += 1
-            continue
-        line, problem = _line(number, values, communes)
-        if problem:
-            reading.errors.append(problem)
+MAX_MESSAGES = 1000  # a file refused row by row says the first thousand rows, and how many more
+
+
+class Messages:
+    """Row-numbered messages, the first MAX_MESSAGES kept (memory stays bounded on a bad file of
+    500,000 rows), with the number of the others."""
+
+    def __init__(self):
+        self.messages: list[str] = []
+        self.more = 0
+
+    def add(self, message: str) -> None:
+        if len(self.messages) < MAX_MESSAGES:
+            self.messages.append(message)
         else:
-            reading.lines.append(line)
-    if header is None:
-        raise HeaderNotFound(_("Không tìm thấy dòng tiêu đề của danh sách hồ sơ (cần các cột Mã hồ sơ, Mã hoặc Tên thủ "
-                               "tục, Ngày nộp hoặc Ngày tiếp nhận, Kênh nộp hoặc Hình thức nộp) trong %(n)s dòng đầu.")
-                             % {"n": HEADER_SEARCH_ROWS}, candidates=likeliest[2], row=likeliest[1])
-    return reading
+            self.more += 1
+
+    def __bool__(self) -> bool:
+        return bool(self.messages)
+
+    def all(self) -> list[str]:
+        if not self.more:
+            return list(self.messages)
+        return [*self.messages, _("… và %(n)s dòng khác cũng bị từ chối.") % {"n": self.more}]
+
+
+class DossierStream:
+    """A list's dossiers read one row at a time, never all at once: iterate for the lines; the
+    rows refused on the way are in `errors`, title/blank/total rows counted in `skipped`, the
+    last row read in `row`, and `total_rows` is how many rows the file has (an estimate for the
+    progress bar; None when the file does not say). HeaderNotFound and FileRefused are raised on
+    the first step."""
+
+    def __init__(self, rows: Iterator[tuple[int, list]], communes: list[str], extra_headers: dict,
+                 total_rows: int | None):
+        self._rows, self._communes, self._extra = rows, communes, extra_headers
+        self.errors, self.skipped, self.row, self.total_rows = Messages(), 0, 0, total_rows
+
+    def __iter__(self) -> Iterator[DossierLine]:
+        header = None
+        likeliest: tuple[int, int, list[str]] = (0, 0, [])  # (text cells, row, texts)
+        for number, cells in self._rows:
+            self.row = number
+            if header is None:
+                texts = [_text(cell) for cell in cells]
+                if sum(1 for text in texts if text) > likeliest[0]:
+                    likeliest = (sum(1 for text in texts if text), number, texts)
+                found = header_columns(cells, self._extra)
+                if set(REQUIRED) <= set(found.values()) and ({"procedure_code", "procedure_name"} & set(found.values())):
+                    header = found
+                elif number >= HEADER_SEARCH_ROWS:
+                    break
+                self.skipped += 1
+                continue
+            values = {key: cells[index] if index < len(cells) else None for index, key in header.items()}
+            if all(value in (None, "") for value in values.values()) or is_total_row(values):
+                self.skipped += 1
+                continue
+            line, problem = _line(number, values, self._communes)
+            if problem:
+                self.errors.add(problem)
+            else:
+                yield line
+        if header is None:
+            raise HeaderNotFound(_("Không tìm thấy dòng tiêu đề của danh sách hồ sơ (cần các cột Mã hồ sơ, Mã hoặc Tên "
+                                   "thủ tục, Ngày nộp hoặc Ngày tiếp nhận, Kênh nộp hoặc Hình thức nộp) trong %(n)s dòng "
+                                   "đầu.") % {"n": HEADER_SEARCH_ROWS}, candidates=likeliest[2], row=likeliest[1])
+
+
+def stream_dossiers(source, filename: str, *, limits: XlsxLimits, communes: Iterable[str] = (),
+                    extra_headers: dict | None = None) -> DossierStream:
+    """The file's dossiers one row at a time; `source` is the file's bytes or a binary file open
+    for reading (a job's stored upload): what is held in memory is one row, not the file's rows."""
+    if isinstance(source, (bytes, bytearray)):
+        source = io.BytesIO(source)
+    source.seek(0)
+    if filename.lower().endswith(".xlsx"):
+        rows, total = _xlsx_rows(source, limits)
+    else:
+        rows, total = _csv_rows(source, limits)
+    return DossierStream(rows, list(communes), extra_headers or {}, total)
 
 
 def _text(value) -> str:
@@ -232,22 +301,26 @@ def _text(value) -> str:
     return " ".join(str(value).split())
 
 
+def _row_label(number: int) -> str:
+    """"Dòng 12": said only when a row is refused (translated per message, not per row read)."""
+    return _("Dòng %(row)s") % {"row": number}
+
+
 def _line(number: int, values: dict, communes: list[str]) -> tuple[DossierLine | None, str | None]:
-    where = _("Dòng %(row)s") % {"row": number}
     code = _text(values.get("code"))
     if not code or len(code) > 100:
-        return None, _("%(where)s: thiếu mã hồ sơ.") % {"where": where}
+        return None, _("%(where)s: thiếu mã hồ sơ.") % {"where": _row_label(number)}
     procedure_code, procedure_name = _text(values.get("procedure_code")), _text(values.get("procedure_name"))
     if not procedure_code and not procedure_name:
-        return None, _("%(where)s (hồ sơ %(code)s): thiếu mã và tên thủ tục.") % {"where": where, "code": code}
+        return None, _("%(where)s (hồ sơ %(code)s): thiếu mã và tên thủ tục.") % {"where": _row_label(number), "code": code}
     received = parse_date(values.get("received"))
     if received is None:
         return None, _("%(where)s (hồ sơ %(code)s): ngày nộp “%(value)s” không đọc được (dạng 13/08/2020).") % {
-            "where": where, "code": code, "value": _text(values.get("received"))[:30]}
+            "where": _row_label(number), "code": code, "value": _text(values.get("received"))[:30]}
     channel = parse_channel(values.get("channel"))
     if channel is None:
         return None, _("%(where)s (hồ sơ %(code)s): không hiểu kênh nộp “%(value)s” (Trực tuyến, Trực tiếp, Bưu "
-                       "chính công ích).") % {"where": where, "code": code, "value": _text(values.get("channel"))[:30]}
+                       "chính công ích).") % {"where": _row_label(number), "code": code, "value": _text(values.get("channel"))[:30]}
     commune = _text(values.get("commune")) or commune_in_address(values.get("address"), communes)
     return DossierLine(
         row=number, code=code, procedure_code=procedure_code, procedure_name=procedure_name, received_on=received,
@@ -256,26 +329,84 @@ def _line(number: int, values: dict, communes: list[str]) -> tuple[DossierLine |
     ), None
 
 
-def _xlsx_rows(data: bytes, limits: XlsxLimits) -> Iterator[tuple[int, list]]:
-    workbook, sheet = open_xlsx(data, limits)
-    try:
-        for number, cells in enumerate(sheet_rows(sheet, limits), start=1):
-            yield number, [getattr(cell, "value", None) for cell in cells]
-    except FileRefused:
-        raise
-    except Exception:  # a damaged sheet is only found while reading it
-        raise FileRefused(_("Tệp không đọc được như một bảng tính Excel (.xlsx).")) from None
-    finally:
-        workbook.close()
+def _xlsx_rows(stream, limits: XlsxLimits) -> tuple[Iterator[tuple[int, list]], int | None]:
+    workbook, sheet = open_xlsx(stream, limits)
+    declared = getattr(sheet, "declared_rows", None)
+
+    def rows():
+        try:
+            # Values only, as long as each row is (no padding to the columns allowed): what a
+            # reader of the sheet can do fastest. A row past the last allowed is refused as read.
+            for number, values in enumerate(sheet.iter_rows(max_row=limits.max_rows + 1, values_only=True), start=1):
+                if number > limits.max_rows:
+                    if any(value is not None for value in values):
+                        raise FileRefused(_("Tệp có hơn %(n)s dòng.") % {"n": limits.max_rows})
+                    break
+                yield number, list(values)
+        except FileRefused:
+            raise
+        except Exception:  # a damaged sheet is only found while reading it
+            raise FileRefused(_("Tệp không đọc được như một bảng tính Excel (.xlsx).")) from None
+        finally:
+            workbook.close()
+
+    return rows(), declared
 
 
-def _csv_rows(data: bytes, limits: XlsxLimits) -> Iterator[tuple[int, list]]:
-    text = decode_csv(data).text
+CSV_HEAD_BYTES = 1024 * 1024  # what decides a CSV's encoding and separator; a smaller file is read whole
+
+
+def _csv_rows(stream, limits: XlsxLimits) -> tuple[Iterator[tuple[int, list]], int | None]:
+    """A CSV's rows, decoded as it is read: the encoding is the one `decode_csv` finds in the first
+    megabyte (a larger file whose later bytes are not of it is refused, never half read)."""
+    head = stream.read(CSV_HEAD_BYTES)
+    whole = len(head) < CSV_HEAD_BYTES
+    if not whole:  # cut at the last line end, so no letter of the head is split
+        cut = head.rfind(b"\n")
+        if cut > 0:  # UTF-16 little-endian writes a line end as 0A 00
+            head = head[:cut + (2 if head.startswith(codecs.BOM_UTF16_LE) else 1)]
+    decoded = decode_csv(head)
+    lines_counted = _count_lines(stream) if not whole else None
     # The title rows above the header hold no separator: the separator is the header's.
-    top = text.splitlines()[:HEADER_SEARCH_ROWS]
+    top = decoded.text.splitlines()[:HEADER_SEARCH_ROWS]
     header_line = max(top, key=lambda line: max(line.count(";"), line.count(","), line.count("\t")), default="")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(header_line))
-    for number, cells in enumerate(reader, start=1):
-        if number > limits.max_rows:
-            raise FileRefused(_("Tệp có hơn %(n)s dòng.") % {"n": limits.max_rows})
-        yield number, cells
+    delimiter = _delimiter(header_line)
+    if whole:
+        text = io.StringIO(decoded.text, newline="")
+    else:
+        stream.seek(0)
+        codec = CSV_CODECS[decoded.encoding]
+        text = io.TextIOWrapper(stream, encoding=codec, errors="strict" if codec.startswith("utf") else "replace",
+                                newline="")
+
+    def rows():
+        try:
+            for number, cells in enumerate(csv.reader(text, delimiter=delimiter), start=1):
+                if number > limits.max_rows:
+                    raise FileRefused(_("Tệp có hơn %(n)s dòng.") % {"n": limits.max_rows})
+                if decoded.encoding == "Windows-1258":  # tone marks written apart, composed as pages show them
+                    cells = [unicodedata.normalize("NFC", cell) for cell in cells]
+                yield number, cells
+        except UnicodeDecodeError:
+            raise FileRefused(_("Tệp CSV có đoạn không đọc được theo mã %(encoding)s của phần đầu tệp; hãy lưu lại "
+                                "tệp với mã UTF-8.") % {"encoding": decoded.encoding}) from None
+        except csv.Error:
+            raise FileRefused(_("Tệp CSV bị hỏng: có ô dài quá 131.072 ký tự (thường do một dấu ngoặc kép không đóng).")) from None
+        finally:
+            if isinstance(text, io.TextIOWrapper):
+                text.detach()  # the file stays open for whoever opened it (a job reads it twice)
+
+    return rows(), lines_counted
+
+
+CSV_CODECS = {"UTF-16": "utf-16", "UTF-8": "utf-8-sig", "Windows-1258": "cp1258", "Windows-1252": "cp1252"}
+
+
+def _count_lines(stream) -> int:
+    """The lines of a large CSV, counted in blocks (for the progress bar), then back to its start."""
+    stream.seek(0)
+    count = 0
+    for block in iter(lambda: stream.read(CSV_HEAD_BYTES), b""):
+        count += block.count(b"\n")
+    stream.seek(0)
+    return count

@@ -9,6 +9,7 @@ was corrected is updated, with its history.
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -22,7 +23,8 @@ from units.rules import unit_exists_in_month
 
 from . import rules, services
 from .dossier_reading import ONLINE, DossierLine, bare_place_name
-from .models import Authority, ChangeReason, DerivedMonth, Dossier, DossierCount, DossierSourceProfile, Procedure
+from .spreadsheets import XlsxLimits
+from .models import Authority, ChangeReason, DerivedMonth, Dossier, DossierCount, DossierImportJob, DossierSourceProfile, Procedure
 from .versions import month_versions
 
 FIELDS = ("procedure_id", "unit_id", "commune_id", "received_on", "channel", "result_on", "result_electronic")
@@ -48,6 +50,7 @@ class DossierImport:
     counts_changed: int = 0
     months: list = field(default_factory=list)  # (unit, year, month) derived
     taken_over: list = field(default_factory=list)  # of which typed before: (unit name, year, month)
+    not_counted: int = 0  # dossiers of procedures no target counts (level 2): skipped, not kept
 
     @property
     def total(self) -> int:
@@ -80,32 +83,41 @@ class _Matcher:
         return named[0] if len(named) == 1 else None
 
 
+def _row_label(line: DossierLine) -> str:
+    """"Dòng 12 (hồ sơ …)": said only when a row is refused (translated per message, not per row)."""
+    return _("Dòng %(row)s (hồ sơ %(code)s)") % {"row": line.row, "code": line.code}
+
+
+NOT_COUNTED: dict = {}  # what _matched answers for a dossier no target counts
+
+
 def _matched(line: DossierLine, matcher: _Matcher) -> tuple[dict | None, str | None]:
     """The dossier's fields, or why the row cannot be counted (never a guess)."""
-    where = _("Dòng %(row)s (hồ sơ %(code)s)") % {"row": line.row, "code": line.code}
     procedure = matcher.procedure(line)
     if procedure is None:
         return None, _("%(where)s: không có thủ tục “%(code)s %(name)s” trong danh mục.") % {
-            "where": where, "code": line.procedure_code, "name": line.procedure_name}
+            "where": _row_label(line), "code": line.procedure_code, "name": line.procedure_name}
     year, month = line.received_on.year, line.received_on.month
+    if not rules.counts_toward_targets(procedure.online_level):
+        return NOT_COUNTED, None  # a level-2 procedure's dossier: no target counts it, nothing is kept
     if not rules.is_offered(procedure.first_year, procedure.last_year, year):
         return None, _("%(where)s: thủ tục %(code)s không có trong danh mục năm %(year)s.") % {
-            "where": where, "code": procedure.code, "year": year}
+            "where": _row_label(line), "code": procedure.code, "year": year}
     commune = matcher.unit(line.commune_name, line, UnitKind.COMMUNE) if line.commune_name else None
     if line.commune_name and commune is None:
         return None, _("%(where)s: không xác định được xã “%(name)s” vào tháng %(month)s/%(year)s.") % {
-            "where": where, "name": line.commune_name, "month": month, "year": year}
+            "where": _row_label(line), "name": line.commune_name, "month": month, "year": year}
     if procedure.authority == Authority.COMMUNE:
         unit = matcher.unit(line.unit_name, line, UnitKind.COMMUNE) if line.unit_name else None
         unit = unit or commune
         if unit is None:
             return None, _("%(where)s: không xác định được xã tiếp nhận (“%(name)s”) và địa chỉ không ghi xã nào.") % {
-                "where": where, "name": line.unit_name}
+                "where": _row_label(line), "name": line.unit_name}
     else:
         unit = procedure.department
         if not unit_exists_in_month(unit, year, month):
             return None, _("%(where)s: %(unit)s không còn hoạt động vào tháng %(month)s/%(year)s.") % {
-                "where": where, "unit": unit.name, "month": month, "year": year}
+                "where": _row_label(line), "unit": unit.name, "month": month, "year": year}
         if commune is not None and rules.reporting_error(
                 unit_kind=commune.kind, unit_id=commune.pk, unit_name=commune.name, unit_district_id=commune.district_id,
                 procedure_code=procedure.code, procedure_authority=procedure.authority,
@@ -126,7 +138,12 @@ def commune_names(units) -> list[str]:
     return [unit.name for unit in units if unit.kind == UnitKind.COMMUNE]
 
 
-MAX_DOSSIER_ROWS = 200_000  # a district's year is some tens of thousands; a province's more (issue 18's jobs)
+MAX_DOSSIER_ROWS = 1_000_000  # a district's year is some tens of thousands; a province's, some hundreds of thousands
+# A province's export of 1,000,000 rows of ~20 cells unpacks to some hundreds of MB, read as a
+# stream; its shared strings (a code per dossier) are what openpyxl holds, as any reader must.
+DOSSIER_LIMITS = XlsxLimits(max_rows=MAX_DOSSIER_ROWS, max_columns=60, max_unpacked_bytes=1024 * 1024 * 1024,
+                            max_shared_strings=3 * MAX_DOSSIER_ROWS, max_part_bytes=256 * 1024 * 1024,
+                            max_row_bytes=256 * 1024)
 
 
 @dataclass
@@ -137,6 +154,7 @@ class DossierPreview:
     errors: list = field(default_factory=list)
     unusual: str = ""  # the unusual values to confirm, when that is all that stops it
     header_candidates: list = field(default_factory=list)  # the likeliest header row, when none is known
+    rows_read: int = 0  # rows of the file read (all of them, unless it was refused whole)
 
     @property
     def ok(self) -> bool:
@@ -179,94 +197,88 @@ def save_source_profile(*, source: str, columns: dict, user) -> DossierSourcePro
     profile.save()
     return profile
 
-def read_and_import(data: bytes, filename: str, *, source: str, units, user, dry_run: bool,
-                    take_over_typed: bool = False, confirm_unusual: bool = False) -> DossierPreview:
-    """Read a list and import it (or, dry, see what it would do): the page and the command's one path."""
-    from .dossier_reading import HeaderNotFound, read_dossiers
-    from .spreadsheets import FileRefused, XlsxLimits
+def read_and_import(data, filename: str, *, source: str, units, user, dry_run: bool,
+                    take_over_typed: bool = False, confirm_unusual: bool = False, progress=None) -> DossierPreview:
+    """Read a list (its bytes, or a binary file open for reading) and import it — or, dry, see what
+    it would do: the page's, the job's and the command's one path. The file is read one row at a
+    time and written in batches; `progress(rows read, rows in the file or None)` is told as it goes."""
+    from .dossier_reading import HeaderNotFound, stream_dossiers
+    from .spreadsheets import FileRefused
 
     units = list(units)
+    stream = None
     try:
-        reading = read_dossiers(data, filename, communes=commune_names(units), extra_headers=source_headers(source),
-                                limits=XlsxLimits(max_rows=MAX_DOSSIER_ROWS, max_columns=60))
+        stream = stream_dossiers(data, filename, communes=commune_names(units), extra_headers=source_headers(source),
+                                 limits=DOSSIER_LIMITS)
+        result = import_dossiers(lines=stream, source=source, units=units, user=user, dry_run=dry_run,
+                                 take_over_typed=take_over_typed, confirm_unusual=confirm_unusual, progress=progress)
+        preview = DossierPreview(result=result)
     except HeaderNotFound as refused:
-        return DossierPreview(errors=[str(refused)], header_candidates=[text for text in refused.candidates if text])
+        preview = DossierPreview(errors=[str(refused)], header_candidates=[text for text in refused.candidates if text])
     except FileRefused as refused:
-        return DossierPreview(errors=[str(refused)])
-    if reading.errors:
-        return DossierPreview(errors=reading.errors)
-    try:
-        result = import_dossiers(lines=reading.lines, source=source, units=units, user=user, dry_run=dry_run,
-                                 take_over_typed=take_over_typed, confirm_unusual=confirm_unusual)
+        preview = DossierPreview(errors=[str(refused)])
     except DossiersRefused as refused:
-        return DossierPreview(errors=refused.messages)
+        preview = DossierPreview(errors=refused.messages)
     except services.UnusualNotConfirmed as refused:
-        return DossierPreview(errors=[refused.message], unusual=refused.message)
+        preview = DossierPreview(errors=[refused.message], unusual=refused.message)
     except services.CountsRefused as refused:
-        return DossierPreview(errors=[refused.message])
-    return DossierPreview(result=result)
+        preview = DossierPreview(errors=[refused.message])
+    preview.rows_read = stream.row if stream is not None else 0
+    return preview
+
+
+BATCH = 2000  # dossiers matched, compared and written together: one query to read them, a few to write
+
+
+def _batches(lines: Iterable[DossierLine]) -> Iterator[list[DossierLine]]:
+    batch = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 @transaction.atomic
-def import_dossiers(*, lines: list[DossierLine], source: str, units, user, dry_run: bool = False,
-                    confirm_unusual: bool = False, take_over_typed: bool = False) -> DossierImport:
+def import_dossiers(*, lines: Iterable[DossierLine], source: str, units, user, dry_run: bool = False,
+                    confirm_unusual: bool = False, take_over_typed: bool = False, progress=None) -> DossierImport:
     """Import a list's dossiers for the units given (those the person may enter) and derive the
     counts of every unit-month they touch; DossiersRefused (nothing written) with every row that
-    cannot be matched, and the counts' own refusals (a locked or approved month, an unusual value
-    not confirmed). A unit-month with typed counts is refused unless `take_over_typed` says the
-    person moves it to the list (recorded in its history). With `dry_run` everything is checked,
-    then rolled back.
-    Long because the rows are matched, compared with what is saved, written and counted in one
-    transaction."""
+    cannot be read or matched, and the counts' own refusals (a locked or approved month, an
+    unusual value not confirmed). A unit-month with typed counts is refused unless
+    `take_over_typed` says the person moves it to the list (recorded in its history). With
+    `dry_run` everything is checked, then rolled back.
+
+    The lines are taken BATCH at a time and written as they come (one transaction: a refusal
+    found on the last row still leaves nothing written), so memory holds one batch, the months
+    touched and the messages, whatever the file's length. A code seen twice is found in the batch
+    or, from an earlier batch, by its dossier written by this import (`imported_at`); a dossier
+    listed twice exactly as it is already saved writes nothing either time, and is let through
+    (the counts come from the register, so it is never counted twice)."""
     source = " ".join(str(source).split())[:100]
     if not source:
         raise DossiersRefused([_("Hãy ghi tên hệ thống nguồn (như “Một cửa huyện Đức Thọ”).")])
+    from .dossier_reading import Messages
+
     units = list(units)
     matcher = _Matcher(units, Procedure.objects.select_related("department", "department__district").all())
     allowed = {unit.pk for unit in units}
-    problems, wanted = [], {}
-    for line in lines:
-        values, problem = _matched(line, matcher)
-        if problem is None and values["unit_id"] not in allowed:
-            problem = _("Dòng %(row)s (hồ sơ %(code)s): bạn không nhập số liệu cho %(unit)s.") % {
-                "row": line.row, "code": line.code, "unit": values["_unit"].name}
-        if problem is None and line.code in wanted:
-            problem = _("Dòng %(row)s: hồ sơ %(code)s đã có ở dòng trên.") % {"row": line.row, "code": line.code}
-        if problem:
-            problems.append(problem)
-        else:
-            wanted[line.code] = values
-    if problems:
-        raise DossiersRefused(problems)
-    if not wanted:
-        raise DossiersRefused([_("Tệp không có hồ sơ nào.")])
-    saved = {dossier.code: dossier for dossier in Dossier.objects.select_for_update().filter(source=source, code__in=wanted)}
-    result, now = DossierImport(), timezone.now()
+    problems, result, now = Messages(), DossierImport(), timezone.now()
     touched: set[tuple[int, int, int]] = set()
-    to_create, to_update = [], []
-    for code, values in wanted.items():
-        unit = values.pop("_unit")
-        result.per_month_unit[(values["received_on"].year, values["received_on"].month, unit.name)] += 1
-        dossier = saved.get(code)
-        if dossier is None:
-            to_create.append(Dossier(source=source, code=code, imported_at=now, **values))
-            result.new += 1
-        elif any(getattr(dossier, name) != values[name] for name in FIELDS):
-            touched |= _months_of(dossier)
-            for name in FIELDS:
-                setattr(dossier, name, values[name])
-            dossier.imported_at = now
-            to_update.append(dossier)
-            result.changed += 1
-        else:
-            result.unchanged += 1
-            continue
-        touched |= _months_of(Dossier(**values))
-    if to_create:
-        _bulk_with_history(to_create, user=user)
-    for dossier in to_update:
-        dossier._history_user = user if getattr(user, "pk", None) else None
-        dossier.save()
+    for batch in _batches(lines):
+        wanted = _matched_batch(batch, matcher, allowed, problems, result)
+        _write_batch(wanted, source=source, user=user, now=now, result=result, touched=touched, problems=problems,
+                     write=not problems)
+        if progress is not None:
+            progress(batch[-1].row, getattr(lines, "total_rows", None))
+    reading_errors = getattr(lines, "errors", None)
+    if reading_errors or problems:
+        raise DossiersRefused([*(reading_errors.all() if reading_errors else []), *problems.all()])
+    if not result.total:
+        raise DossiersRefused([_("Tệp không có hồ sơ nào của thủ tục tính chỉ tiêu.") if result.not_counted
+                               else _("Tệp không có hồ sơ nào.")])
     if touched:
         result.counts_changed, result.taken_over = _derive(
             touched, source=source, user=user, now=now, confirm_unusual=confirm_unusual, take_over_typed=take_over_typed)
@@ -276,11 +288,104 @@ def import_dossiers(*, lines: list[DossierLine], source: str, units, user, dry_r
     return result
 
 
-def _bulk_with_history(dossiers, *, user):
-    from simple_history.utils import bulk_create_with_history
+def _matched_batch(batch: list[DossierLine], matcher: _Matcher, allowed: set, problems,
+                   result: DossierImport) -> dict[str, dict]:
+    """{code: the dossier's fields} of the batch's rows that can be counted; the others' messages
+    go to `problems`, and those of procedures no target counts to `result.not_counted`."""
+    wanted = {}
+    for line in batch:
+        values, problem = _matched(line, matcher)
+        if values is NOT_COUNTED:
+            result.not_counted += 1
+            continue
+        if problem is None and values["unit_id"] not in allowed:
+            problem = _("Dòng %(row)s (hồ sơ %(code)s): bạn không nhập số liệu cho %(unit)s.") % {
+                "row": line.row, "code": line.code, "unit": values["_unit"].name}
+        if problem is None and line.code in wanted:
+            problem = _("Dòng %(row)s: hồ sơ %(code)s đã có ở dòng trên.") % {"row": line.row, "code": line.code}
+        if problem:
+            problems.add(problem)
+        else:
+            wanted[line.code] = {**values, "_row": line.row}
+    return wanted
 
-    bulk_create_with_history(dossiers, Dossier, batch_size=1000, default_user=user if getattr(user, "pk", None) else None,
-                             default_change_reason=ChangeReason.DOSSIERS)
+
+def _write_batch(wanted: dict[str, dict], *, source: str, user, now, result: DossierImport, touched: set,
+                 problems, write: bool) -> None:
+    """Compare a batch with the dossiers saved (one query) and write the new and changed ones with
+    their history; a dossier this import already wrote is a code the file repeats."""
+    saved = {row[0]: row[1:] for row in Dossier.objects.select_for_update().filter(source=source, code__in=wanted)
+             .values_list("code", "pk", "imported_at", *FIELDS)}  # tuples: most rows are compared, few written
+    to_create, to_update = [], []
+    for code, values in wanted.items():
+        unit, row = values.pop("_unit"), values.pop("_row")
+        found = saved.get(code)
+        if found is not None and found[1] == now:
+            problems.add(_("Dòng %(row)s: hồ sơ %(code)s đã có ở dòng trên.") % {"row": row, "code": code})
+            continue
+        result.per_month_unit[(values["received_on"].year, values["received_on"].month, unit.name)] += 1
+        if found is None:
+            to_create.append({"source": source, "code": code, "imported_at": now, **values})
+            result.new += 1
+        elif found[2:] != tuple(values[name] for name in FIELDS):
+            dossier = Dossier(pk=found[0], source=source, code=code, imported_at=now, **values)
+            touched |= _months_of(Dossier(**dict(zip(FIELDS, found[2:]))))  # where it was counted before
+            to_update.append(dossier)
+            result.changed += 1
+        else:
+            result.unchanged += 1
+            continue
+        year, month = values["received_on"].year, values["received_on"].month
+        touched.add((values["unit_id"], year, month))
+        if values["commune_id"] and values["commune_id"] != values["unit_id"]:
+            touched.add((values["commune_id"], year, month))
+    if not write:
+        return
+    person = user if getattr(user, "pk", None) else None
+    if to_create:
+        _bulk_with_history(to_create, user=user)
+    if to_update:
+        from simple_history.utils import bulk_update_with_history
+
+        bulk_update_with_history(to_update, Dossier, [*FIELDS, "imported_at"], batch_size=1000, default_user=person,
+                                 default_change_reason=ChangeReason.DOSSIERS)
+
+
+def _bulk_with_history(dossiers: list[dict], *, user) -> None:
+    """Insert new dossiers (their fields' values) and their history rows ("+", the import's reason
+    and person) with one multi-row statement per thousand rows and one query for their ids: the
+    ORM's bulk_create spends more in building each row's SQL than the database in writing it."""
+    columns = [field for field in Dossier._meta.concrete_fields if not field.primary_key]
+    _insert_rows(Dossier, columns, dossiers)
+    ids = dict(Dossier.objects.filter(source=dossiers[0]["source"], code__in=[dossier["code"] for dossier in dossiers])
+               .values_list("code", "pk"))
+    history = Dossier.history.model
+    extra = {"history_date": timezone.now(), "history_change_reason": ChangeReason.DOSSIERS, "history_type": "+",
+             "history_user_id": user.pk if getattr(user, "pk", None) else None}
+    _insert_rows(history, [field for field in history._meta.concrete_fields if field.attname != "history_id"],
+                 [{**dossier, **extra, "id": ids[dossier["code"]]} for dossier in dossiers])
+
+
+def _insert_rows(model, fields: list, rows: list[dict]) -> None:
+    """INSERT the rows ({attname: value}), a thousand to a statement (psycopg2's execute_values on
+    PostgreSQL; the driver's executemany, one prepared statement, on SQLite); dates and times
+    adapted as the ORM would."""
+    from django.db import connection, models
+
+    quote, ops = connection.ops.quote_name, connection.ops
+    table, names = quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
+    adapters = [ops.adapt_datetimefield_value if isinstance(field, models.DateTimeField)
+                else ops.adapt_datefield_value if isinstance(field, models.DateField) else None for field in fields]
+    attnames = [field.attname for field in fields]
+    values = [[row[name] if adapt is None or row[name] is None else adapt(row[name])
+               for name, adapt in zip(attnames, adapters)] for row in rows]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            from psycopg2.extras import execute_values
+
+            execute_values(cursor.cursor, f"INSERT INTO {table} ({names}) VALUES %s", values, page_size=1000)
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})", values)
 
 
 def _months_of(dossier: Dossier) -> set[tuple[int, int, int]]:
@@ -296,17 +401,30 @@ def derived_counts(keys: set[tuple[int, int, int]]) -> dict[tuple[int, int, int,
     """{(unit, procedure, year, month): (total, online)} of the dossiers of these unit-months:
     a unit's own dossiers, and for a commune those its people filed of its administration's
     procedures. Two aggregated queries."""
+    from datetime import date
+
+    from django.db import connection
+    from django.db.models.functions import ExtractMonth, ExtractYear, Substr
+
     units = {unit for unit, _year, _month in keys}
     years = {year for _unit, year, _month in keys}
     found: dict[tuple[int, int, int, int], list[int]] = defaultdict(lambda: [0, 0])
-    dossiers = Dossier.objects.filter(received_on__year__in=years)
+    dossiers = Dossier.objects.filter(received_on__range=(date(min(years), 1, 1), date(max(years), 12, 31)))
+    if connection.vendor == "sqlite":  # a date is "2020-08-13" there; Extract would call Python for each row
+        months = {"month_of": Substr("received_on", 1, 7)}
+    else:
+        months = {"year_of": ExtractYear("received_on"), "month_of": ExtractMonth("received_on")}
     for field_name, condition in (("unit_id", Q(unit_id__in=units)),
                                   ("commune_id", Q(commune_id__in=units) & ~Q(commune_id=F("unit_id")))):
-        rows = (dossiers.filter(condition).values(field_name, "procedure_id", "received_on__year", "received_on__month")
+        rows = (dossiers.filter(condition).annotate(**months).values(field_name, "procedure_id", *months)
                 .annotate(total=Count("pk"), online=Count("pk", filter=Q(channel=ONLINE))).order_by())
         for row in rows:
-            key = (row[field_name], row["procedure_id"], row["received_on__year"], row["received_on__month"])
-            if (key[0], key[2], key[3]) in keys:
+            if "year_of" in row:
+                year, month = row["year_of"], row["month_of"]
+            else:
+                year, month = int(row["month_of"][:4]), int(row["month_of"][5:7])
+            key = (row[field_name], row["procedure_id"], year, month)
+            if (key[0], year, month) in keys:
                 found[key][0] += row["total"]
                 found[key][1] += row["online"]
     return {key: (total, online) for key, (total, online) in found.items()}
@@ -351,3 +469,174 @@ def _derive(keys: set[tuple[int, int, int]], *, source: str, user, now, confirm_
                                        else ChangeReason.DOSSIERS)
         month_source.save()
     return len(changes), [(units[unit_id].name, year, month) for unit_id, year, month in sorted(typed)]
+
+
+# Background jobs: a list is stored, checked (the preview), then imported once confirmed.
+
+def _upload_dir():
+    from django.conf import settings
+
+    settings.DVCTT_UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
+    return settings.DVCTT_UPLOAD_DIR
+
+
+def _enqueue(job: DossierImportJob) -> None:
+    """Run the job's step in the background (inline on the embedded portal); called once the job
+    is saved, outside any transaction, so the worker and the page see it."""
+    from .tasks import run_dossier_job
+
+    run_dossier_job.enqueue(job.pk)
+
+
+def start_job(*, user, upload, source: str, take_over_typed: bool = False) -> DossierImportJob:
+    """Store an uploaded list (a Django upload, read in chunks) and check it in the background."""
+    import hashlib
+    import uuid
+
+    stored_as = f"{uuid.uuid4().hex}.{'xlsx' if upload.name.lower().endswith('.xlsx') else 'csv'}"
+    digest, size = hashlib.sha256(), 0
+    with open(_upload_dir() / stored_as, "wb") as stored:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            size += len(chunk)
+            stored.write(chunk)
+    job = DossierImportJob(created_by=user, created_at=timezone.now(), source=" ".join(str(source).split())[:100],
+                           filename=upload.name[:255], file_size=size, sha256=digest.hexdigest(), stored_as=stored_as,
+                           take_over_typed=take_over_typed)
+    job.save()
+    _enqueue(job)
+    return job
+
+
+def confirm_job(*, job: DossierImportJob, user, confirm_unusual: bool) -> DossierImportJob:
+    """Import a checked list: its step becomes the import, checked again as it is written."""
+    with transaction.atomic():
+        job = _confirmed(job, user=user, confirm_unusual=confirm_unusual)
+    _enqueue(job)
+    return job
+
+
+def _confirmed(job: DossierImportJob, *, user, confirm_unusual: bool) -> DossierImportJob:
+    job = DossierImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.created_by_id != user.pk or job.step != DossierImportJob.Step.PREVIEW \
+            or job.status != DossierImportJob.Status.DONE or not job.outcome.get("ok") or not job.stored_as:
+        raise DossiersRefused([_("Danh sách này không còn chờ xác nhận; hãy tải tệp lên lại.")])
+    job.step, job.status, job.confirm_unusual = DossierImportJob.Step.IMPORT, DossierImportJob.Status.QUEUED, confirm_unusual
+    job.rows_read, job.started_at, job.finished_at = 0, None, None
+    job.save()
+    return job
+
+
+def map_job_columns(*, job: DossierImportJob, user, columns: dict) -> DossierImportJob:
+    """Save how the job's source names its columns (DossiersRefused when incomplete), then check
+    the list again with them."""
+    with transaction.atomic():
+        job = _mapped(job, user=user, columns=columns)
+    _enqueue(job)
+    return job
+
+
+def _mapped(job: DossierImportJob, *, user, columns: dict) -> DossierImportJob:
+    job = DossierImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.created_by_id != user.pk or not job.outcome.get("header_candidates") or not job.stored_as:
+        raise DossiersRefused([_("Không còn danh sách nào chờ xác định cột; hãy tải tệp lên lại.")])
+    save_source_profile(source=job.source, columns=columns, user=user)
+    job.step, job.status, job.rows_read, job.outcome = DossierImportJob.Step.PREVIEW, DossierImportJob.Status.QUEUED, 0, {}
+    job.save()
+    return job
+
+
+def header_texts(job: DossierImportJob) -> list[str]:
+    """The texts of the row of the job's list likeliest to be its header (for the mapping step)."""
+    return list(job.outcome.get("header_candidates") or [])
+
+
+class _Progress:
+    """Tells the job's page how far the reading is, at most once a second: in its own connection
+    while the import's transaction is open (PostgreSQL; SQLite has one writer, and runs jobs
+    inline, where nobody waits on the page)."""
+
+    def __init__(self, job_pk: int):
+        self.job_pk, self.last, self.side = job_pk, 0.0, None
+
+    def __call__(self, rows_read: int, rows_total: int | None) -> None:
+        import time
+
+        from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+        if time.monotonic() - self.last < 1:
+            return
+        self.last = time.monotonic()
+        if not connection.in_atomic_block:
+            DossierImportJob.objects.filter(pk=self.job_pk).update(rows_read=rows_read, rows_total=rows_total)
+            return
+        if connection.vendor == "sqlite":
+            return
+        if self.side is None:
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+        table, quote = DossierImportJob._meta.db_table, self.side.ops.quote_name
+        with self.side.cursor() as cursor:
+            cursor.execute(f"UPDATE {quote(table)} SET rows_read = %s, rows_total = %s WHERE id = %s",
+                           [rows_read, rows_total, self.job_pk])
+
+    def close(self):
+        if self.side is not None:
+            self.side.close()
+
+
+def _outcome(preview: DossierPreview) -> dict:
+    """What the job's page shows of a preview or an import (JSON)."""
+    result = preview.result
+    outcome = {"ok": preview.ok, "errors": preview.errors, "unusual": preview.unusual,
+               "header_candidates": preview.header_candidates}
+    if result is not None:
+        outcome.update(total=result.total, not_counted=result.not_counted, new=result.new, changed=result.changed, unchanged=result.unchanged,
+                       counts_changed=result.counts_changed, taken_over=[list(month) for month in result.taken_over],
+                       per_month_unit=[[year, month, unit, count]
+                                       for (year, month, unit), count in sorted(result.per_month_unit.items())],
+                       months=len(result.months))
+    return outcome
+
+
+def run_job(job_pk: int) -> None:
+    """Do a job's step: check the list (and, when unusual values stop it, what it would do once
+    they are confirmed), or import it; the outcome goes on the job, and the file is deleted once
+    it is imported or refused. Never raises: a failure is the job's status."""
+    from units.access import may_enter
+
+    job = DossierImportJob.objects.select_related("created_by").filter(pk=job_pk).first()
+    if job is None or job.status != DossierImportJob.Status.QUEUED:
+        return
+    DossierImportJob.objects.filter(pk=job.pk).update(status=DossierImportJob.Status.RUNNING, started_at=timezone.now(),
+                                                      rows_read=0)
+    progress = _Progress(job.pk)
+    user = job.created_by
+    units = [unit for unit in Unit.objects.visible_to(user).select_related("district") if may_enter(user, unit)]
+    dry_run = job.step == DossierImportJob.Step.PREVIEW
+    path = _upload_dir() / job.stored_as
+    try:
+        with open(path, "rb") as stored:
+            options = {"source": job.source, "units": units, "user": user, "take_over_typed": job.take_over_typed}
+            preview = read_and_import(stored, job.filename, dry_run=dry_run, confirm_unusual=job.confirm_unusual,
+                                      progress=progress, **options)
+            if dry_run and preview.unusual:  # what it would do once they are confirmed, and the values
+                confirmed = read_and_import(stored, job.filename, dry_run=True, confirm_unusual=True, **options)
+                if confirmed.ok:
+                    confirmed.unusual, preview = preview.unusual, confirmed
+        status = DossierImportJob.Status.DONE if preview.ok else DossierImportJob.Status.REFUSED
+        outcome, rows_read = _outcome(preview), preview.rows_read
+    except Exception:  # a job's failure is shown on its page and logged, never lost
+        import logging
+
+        logging.getLogger(__name__).exception("dossier import job %s failed", job.pk)
+        status, rows_read, outcome = DossierImportJob.Status.FAILED, 0, {"ok": False, "errors": [
+            _("Lỗi hệ thống khi đọc danh sách; quản trị viên đã được ghi nhận lỗi. Hãy thử lại sau.")]}
+    finally:
+        progress.close()
+    keep_file = dry_run and status == DossierImportJob.Status.DONE or bool(outcome.get("header_candidates"))
+    if not keep_file:
+        path.unlink(missing_ok=True)
+    DossierImportJob.objects.filter(pk=job.pk).update(
+        status=status, outcome=outcome, finished_at=timezone.now(), stored_as=job.stored_as if keep_file else "",
+        rows_read=rows_read or F("rows_read"),
+        rows_total=rows_read if status == DossierImportJob.Status.DONE else F("rows_total"))

@@ -159,6 +159,16 @@ class DossierUploadForm(UploadForm):
         super().__init__(*args, **kwargs)
         self.fields["file"].label = gettext_lazy("Danh sách hồ sơ (.xlsx hoặc .csv)")
 
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.DVCTT_MAX_DOSSIER_UPLOAD_BYTES
+        if upload.size > limit:
+            raise ValidationError(_("Tệp quá lớn (%(size)s MB); giới hạn là %(limit)s MB.")
+                                  % {"size": _megabytes(upload.size), "limit": _megabytes(limit)})
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise ValidationError(_("Chỉ nhận tệp .xlsx hoặc .csv."))
+        return upload
+
 
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".replace(".", ",")

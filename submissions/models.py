@@ -547,3 +547,59 @@ class DossierSourceProfile(models.Model):
 
     def __str__(self):
         return self.source
+
+
+class DossierImportJob(models.Model):
+    """One upload of a dossier list, read and imported in the background (a province's list of
+    500,000 rows takes minutes): first checked (the preview), then — once the person confirms —
+    imported; each step's progress and outcome are kept here for the page that follows it. The
+    file waits in DVCTT_UPLOAD_DIR until it is imported or refused, then is deleted. Written only
+    by submissions.dossiers."""
+
+    class Step(models.TextChoices):
+        PREVIEW = "preview", _("kiểm tra")
+        IMPORT = "import", _("nhập")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("đang chờ")
+        RUNNING = "running", _("đang chạy")
+        DONE = "done", _("xong")
+        REFUSED = "refused", _("bị từ chối")
+        FAILED = "failed", _("lỗi hệ thống")
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                   verbose_name=_("người tải lên"))
+    created_at = models.DateTimeField(_("tải lên lúc"))
+    source = models.CharField(_("hệ thống nguồn"), max_length=100)
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(max_length=64)
+    stored_as = models.CharField(_("tệp lưu tạm"), max_length=100, blank=True)  # "" once deleted
+    take_over_typed = models.BooleanField(_("chuyển tháng nhập tay sang danh sách"), default=False)
+    confirm_unusual = models.BooleanField(_("đã xác nhận số bất thường"), default=False)
+    step = models.CharField(_("bước"), max_length=10, choices=Step.choices, default=Step.PREVIEW)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_read = models.PositiveIntegerField(_("số dòng đã đọc"), default=0)
+    rows_total = models.PositiveIntegerField(_("số dòng của tệp"), null=True, blank=True)
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+    outcome = models.JSONField(_("kết quả"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("lượt nhập danh sách hồ sơ")
+        verbose_name_plural = _("các lượt nhập danh sách hồ sơ")
+
+    def __str__(self):
+        return f"{self.filename} ({self.created_at:%d/%m/%Y %H:%M})"
+
+    @property
+    def percent(self) -> int | None:
+        """How far the reading is, 0–100 (None while the file's length is not known)."""
+        if not self.rows_total:
+            return None
+        return min(100, self.rows_read * 100 // self.rows_total)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED)

@@ -28,7 +28,7 @@ from units.models import Unit
 from . import cycle, dossiers, exporting, grid as grids, importing, rules, services
 from .forms import MONTH_CHECKED, CountGridForm, DossierUploadForm, LockForm, MonthActionForm, UploadForm
 from .locks import future_message, lock_message, period_label
-from .models import Authority, ChangeReason, Channel, DerivedMonth, Dossier, MonthComment, MonthReport, UnusualCheck
+from .models import Authority, ChangeReason, Channel, DerivedMonth, Dossier, DossierImportJob, MonthComment, MonthReport, UnusualCheck
 from .services import (
     CountsRefused, StaleCounts, UnusualNotConfirmed, derived_month_message, lock_period, merge_stale_grid, save_month,
     unlock_period,
@@ -617,7 +617,6 @@ def _dossiers_workbook(unit, year: int, month: int, dossiers) -> HttpResponse:
     return response
 
 
-DOSSIER_SESSION_KEY = "dossier_import"
 
 
 def _units_to_enter(user):
@@ -627,30 +626,21 @@ def _units_to_enter(user):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def dossier_upload(request):
-    """Upload a one-stop system's dossier list; the answer is a preview of what it would do —
-    dossiers new, changed, unchanged, per month and unit — or every row that stops it."""
+    """Upload a one-stop system's dossier list: it is stored and checked in the background, and
+    its page shows the reading's progress, then the preview — dossiers new, changed, unchanged,
+    per month and unit — or every row that stops it. The person's recent lists are listed."""
     _require_import(request.user)
     if request.method == "POST":
         form = DossierUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            upload, values = form.cleaned_data["file"], form.cleaned_data
-            data = upload.read()
-            preview = dossiers.read_and_import(data, upload.name, source=values["source"], units=_units_to_enter(request.user),
-                                               user=request.user, dry_run=True, take_over_typed=values["take_over_typed"])
-            if preview.unusual:  # what it would do once the unusual values are confirmed, and the values
-                confirmed = dossiers.read_and_import(
-                    data, upload.name, source=values["source"], units=_units_to_enter(request.user), user=request.user,
-                    dry_run=True, take_over_typed=values["take_over_typed"], confirm_unusual=True)
-                if confirmed.ok:
-                    confirmed.unusual, preview = preview.unusual, confirmed
-            stored = {"name": upload.name, "data": base64.b64encode(data).decode("ascii"),
-                      "sha256": hashlib.sha256(data).hexdigest(), "source": values["source"],
-                      "take_over_typed": values["take_over_typed"]}
-            return _dossier_preview_page(request, preview, stored)
+            values = form.cleaned_data
+            job = dossiers.start_job(user=request.user, upload=values["file"], source=values["source"],
+                                     take_over_typed=values["take_over_typed"])
+            return redirect("submissions:dossier_job", job_id=job.pk)
     else:
-        request.session.pop(DOSSIER_SESSION_KEY, None)
         form = DossierUploadForm()
-    return render(request, "submissions/dossier_upload.html", {"form": form})
+    jobs = DossierImportJob.objects.filter(created_by=request.user)[:10]
+    return render(request, "submissions/dossier_upload.html", {"form": form, "jobs": jobs})
 
 
 COLUMN_NAMES = {
@@ -662,80 +652,57 @@ COLUMN_NAMES = {
 }
 
 
-def _dossier_preview_page(request, preview, stored: dict, status: int = 200):
-    """The preview of a list kept in the session; or, when its header is unknown, the mapping step."""
-    request.session.pop(DOSSIER_SESSION_KEY, None)
-    if preview.header_candidates:
-        request.session[DOSSIER_SESSION_KEY] = {**stored, "mapping": True}
-        columns = [(column, COLUMN_NAMES[column]) for column in dossiers.MAPPED_COLUMNS]
-        return render(request, "submissions/dossier_mapping.html", {
-            "candidates": preview.header_candidates, "columns": columns, "source": stored["source"],
-            "sha256": stored["sha256"], "chosen": request.POST if request.POST.get("mapping") else {},
-            "errors": preview.errors if request.POST.get("mapping") else []}, status=status)
-    if preview.ok and (preview.result.new or preview.result.changed):
-        request.session[DOSSIER_SESSION_KEY] = stored
-    rows = sorted(preview.result.per_month_unit.items()) if preview.result else []
-    return render(request, "submissions/dossier_preview.html",
-                  {"preview": preview, "sha256": stored["sha256"], "rows": rows, "source": stored["source"]},
-                  status=status)
+def _own_job(request, job_id: int) -> DossierImportJob:
+    """A list the person uploaded (another's is not found, as a unit they may not see)."""
+    _require_import(request.user)
+    job = DossierImportJob.objects.filter(pk=job_id, created_by=request.user).first()
+    if job is None:
+        raise Http404(_("Không có danh sách này."))
+    return job
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def dossier_job(request, job_id: int):
+    """One uploaded list: its reading's progress (the page refreshes itself while it runs), then
+    the preview to confirm, the columns to map, the rows that stop it, or what was imported."""
+    job = _own_job(request, job_id)
+    if job.finished and job.outcome.get("header_candidates") and job.stored_as:
+        return _mapping_page(request, job, errors=[], chosen={})
+    return render(request, "submissions/dossier_job.html", {"job": job, "outcome": job.outcome})
+
+
+def _mapping_page(request, job, *, errors, chosen, status=200):
+    columns = [(column, COLUMN_NAMES[column]) for column in dossiers.MAPPED_COLUMNS]
+    return render(request, "submissions/dossier_mapping.html", {
+        "job": job, "candidates": dossiers.header_texts(job), "columns": columns, "source": job.source,
+        "chosen": chosen, "errors": errors}, status=status)
 
 
 @login_required
 @require_POST
-def dossier_mapping(request):
-    """Save how a source names its columns (its profile), then preview the list again with it."""
-    _require_import(request.user)
-    stored = request.session.get(DOSSIER_SESSION_KEY)
-    if not stored or not stored.get("mapping") or request.POST.get("sha256") != stored.get("sha256"):
-        messages.error(request, _("Không còn danh sách nào chờ xác định cột; hãy tải tệp lên lại."))
-        return redirect("submissions:dossier_upload")
+def dossier_mapping(request, job_id: int):
+    """Save how a source names its columns (its profile), then check the list again with it."""
+    job = _own_job(request, job_id)
     columns = {column: request.POST.get(f"column_{column}", "") for column in dossiers.MAPPED_COLUMNS}
     try:
-        dossiers.save_source_profile(source=stored["source"], columns=columns, user=request.user)
+        dossiers.map_job_columns(job=job, user=request.user, columns=columns)
     except dossiers.DossiersRefused as refused:
-        candidates = _candidates_again(stored) or [value for value in columns.values() if value]
-        preview = dossiers.DossierPreview(errors=refused.messages, header_candidates=candidates or [""])
-        return _dossier_preview_page(request, preview, stored, status=400)
-    preview = dossiers.read_and_import(
-        base64.b64decode(stored["data"]), stored["name"], source=stored["source"], units=_units_to_enter(request.user),
-        user=request.user, dry_run=True, take_over_typed=stored["take_over_typed"])
-    stored = {key: value for key, value in stored.items() if key != "mapping"}
-    return _dossier_preview_page(request, preview, stored)
-
-
-def _candidates_again(stored) -> list:
-    """The header texts of the stored list, read again for the mapping step shown anew."""
-    from .dossier_reading import HeaderNotFound, read_dossiers
-    from .spreadsheets import FileRefused, XlsxLimits
-
-    try:
-        read_dossiers(base64.b64decode(stored["data"]), stored["name"], limits=XlsxLimits(max_rows=40, max_columns=60))
-    except HeaderNotFound as refused:
-        return [text for text in refused.candidates if text]
-    except FileRefused:
-        return []
-    return []
+        if not job.outcome.get("header_candidates") or not job.stored_as:
+            messages.error(request, " ".join(refused.messages))
+            return redirect("submissions:dossier_upload")
+        return _mapping_page(request, job, errors=refused.messages, chosen=request.POST, status=400)
+    return redirect("submissions:dossier_job", job_id=job.pk)
 
 
 @login_required
 @require_POST
-def dossier_confirm(request):
-    """Import the previewed list: checked again now; all of it, or nothing."""
-    _require_import(request.user)
-    stored = request.session.get(DOSSIER_SESSION_KEY)
-    if not stored or stored.get("mapping") or request.POST.get("sha256") != stored.get("sha256"):
-        messages.error(request, _("Không còn danh sách nào chờ xác nhận; hãy tải tệp lên lại."))
+def dossier_confirm(request, job_id: int):
+    """Import the checked list in the background: checked again as it is written; all of it, or nothing."""
+    job = _own_job(request, job_id)
+    try:
+        dossiers.confirm_job(job=job, user=request.user, confirm_unusual=request.POST.get("confirm_unusual") == "1")
+    except dossiers.DossiersRefused as refused:
+        messages.error(request, " ".join(refused.messages))
         return redirect("submissions:dossier_upload")
-    preview = dossiers.read_and_import(
-        base64.b64decode(stored["data"]), stored["name"], source=stored["source"], units=_units_to_enter(request.user),
-        user=request.user, dry_run=False, take_over_typed=stored["take_over_typed"],
-        confirm_unusual=request.POST.get("confirm_unusual") == "1")
-    request.session.pop(DOSSIER_SESSION_KEY, None)
-    if not preview.ok:
-        messages.error(request, " ".join(preview.errors[:5]))
-        return redirect("submissions:dossier_upload")
-    result = preview.result
-    messages.success(request, _("Đã nhập %(new)s hồ sơ mới, %(changed)s hồ sơ thay đổi; %(counts)s số liệu tháng được "
-                                "tính lại từ danh sách.") % {"new": result.new, "changed": result.changed,
-                                                             "counts": result.counts_changed})
-    return redirect("submissions:entry_index")
+    return redirect("submissions:dossier_job", job_id=job.pk)

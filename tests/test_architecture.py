@@ -84,7 +84,7 @@ def test_a_planted_back_import_is_found():
 
 GUARDED_MODELS = {
     "DossierCount", "EmptyMonth", "CountLock", "MonthReport", "LockException", "OfficialResult", "TargetPolicy", "TargetRule",
-    "Procedure", "MonthComment", "UnusualCheck", "Dossier", "DerivedMonth", "DossierSourceProfile",
+    "Procedure", "MonthComment", "UnusualCheck", "Dossier", "DerivedMonth", "DossierSourceProfile", "DossierImportJob",
     "Unit", "District", "Lineage",
     "Person", "User",
 }

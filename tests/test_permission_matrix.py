@@ -18,6 +18,7 @@ ROLES = ["anonymous", "head_a", "head_b", "head_dept", "staff", "home_affairs", 
 LOGIN = "login"  # a redirect to the login page
 
 A_MONTH = {"unit_code": COMMUNE_A, "year": 2020, "month": 9}
+A_JOB = {"job_id": 999999}
 
 
 def everyone(anonymous, **others):
@@ -42,8 +43,10 @@ MATRIX = {
     "submissions:import_upload": ({}, "", everyone(LOGIN, rest=403, staff=200, admin=200), everyone(LOGIN, rest=403, staff=200, admin=200)),
     "submissions:import_confirm": ({}, "", everyone(LOGIN, rest=405), everyone(LOGIN, rest=403, staff=302, admin=302)),
     "submissions:dossier_upload": ({}, "", everyone(LOGIN, rest=403, staff=200, admin=200), everyone(LOGIN, rest=403, staff=200, admin=200)),
-    "submissions:dossier_confirm": ({}, "", everyone(LOGIN, rest=405), everyone(LOGIN, rest=403, staff=302, admin=302)),
-    "submissions:dossier_mapping": ({}, "", everyone(LOGIN, rest=405), everyone(LOGIN, rest=403, staff=302, admin=302)),
+    # Someone else's list (or none): not found, as a unit one may not see.
+    "submissions:dossier_job": (A_JOB, "", everyone(LOGIN, rest=403, staff=404, admin=404), None),
+    "submissions:dossier_confirm": (A_JOB, "", everyone(LOGIN, rest=405), everyone(LOGIN, rest=403, staff=404, admin=404)),
+    "submissions:dossier_mapping": (A_JOB, "", everyone(LOGIN, rest=405), everyone(LOGIN, rest=403, staff=404, admin=404)),
     "submissions:template_choose": ({}, "", everyone(LOGIN, rest=200), None),
     "submissions:template_download": (
         {"year": 2020, "month": 9, "extension": "xlsx"}, f"?unit={COMMUNE_A}",

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -43,7 +44,7 @@ class PortalLocaleMiddleware:
 
 class RequestBodyLimitMiddleware:
     """Refuses a request whose declared body is larger than DVCTT_MAX_REQUEST_BYTES before any of
-    it is read (413, in Vietnamese), so an oversized upload reaches neither memory nor disk. The
+    it is read (413, in Vietnamese; the dossier upload page takes DVCTT_MAX_DOSSIER_UPLOAD_BYTES), so an oversized upload reaches neither memory nor disk. The
     proxy in front should refuse it even earlier (nginx `client_max_body_size`, see the README)."""
 
     def __init__(self, get_response):
@@ -55,6 +56,8 @@ class RequestBodyLimitMiddleware:
         except ValueError:
             length = 0
         limit = settings.DVCTT_MAX_REQUEST_BYTES
+        if request.path_info == reverse("submissions:dossier_upload"):  # a province's dossier list
+            limit = settings.DVCTT_MAX_DOSSIER_UPLOAD_BYTES + 256 * 1024
         if length > limit:
             request._body = b""  # nothing of the body is read, even by the CSRF check of the page below
             context = {"limit": f"{limit / (1024 * 1024):.0f}"}

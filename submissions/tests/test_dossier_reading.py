@@ -97,3 +97,111 @@ def test_a_total_row_is_a_total_and_a_procedure_called_cong_nhan_is_not():
     assert is_total_row({"code": "Tổng cộng 60"})
     assert not is_total_row({"code": None, "procedure_name": "Công nhận hộ nghèo", "received": None})
     assert not is_total_row({"code": "Tổng số: 1", "received": "13/08/2020"})
+
+
+ROW = "{n};HS-{n:06d};Đăng ký khai sinh;1.001193;Trần Thị B;0912345678;Thôn 2, X. Tùng Ảnh, Đức Thọ;13/08/2020;Trực tuyến;UBND xã Tùng Ảnh"
+
+
+def test_a_province_sized_csv_is_read_one_row_at_a_time_as_a_small_one_is_read_whole():
+    from submissions.dossier_reading import CSV_HEAD_BYTES, stream_dossiers
+
+    rows = [ROW.format(n=n) for n in range(1, 12_001)]  # ~1.6 MB: past the head that decides the encoding
+    small = read_dossiers(csv_export(*rows[:50]), "export.csv", limits=LIMITS, communes=COMMUNES)
+    from submissions.tests.test_import_offices import windows_1258
+
+    text = "\n".join(["DANH SÁCH HỒ SƠ", "", csv_export().decode("utf-8-sig").splitlines()[3], *rows])
+    for data in (text.encode("utf-8-sig"), windows_1258(text)):  # Excel's CSV on Vietnamese Windows
+        assert len(data) > CSV_HEAD_BYTES
+        stream = stream_dossiers(data, "export.csv", limits=XlsxLimits(max_rows=20_000, max_columns=40),
+                                 communes=COMMUNES)
+        lines = list(stream)
+        assert stream.errors.all() == [] and len(lines) == 12_000
+        assert stream.total_rows == 12_002 and stream.row == 12_003  # counted for the progress bar; all read
+        assert [(line.code, line.commune_name, line.channel) for line in lines[:50]] == [
+            (line.code, line.commune_name, line.channel) for line in small.lines]
+
+
+def test_a_large_csv_whose_later_bytes_are_not_utf8_is_refused_not_half_read():
+    rows = [ROW.format(n=n) for n in range(1, 9_001)]
+    data = csv_export(*rows) + b"\n9001;HS-X;Dang ky khai sinh;1.001193;Tr\xe2n\n"  # "Trân" in Windows-1258
+    with pytest.raises(FileRefused, match="không đọc được theo mã UTF-8"):
+        read_dossiers(data, "export.csv", limits=XlsxLimits(max_rows=20_000, max_columns=40), communes=COMMUNES)
+
+
+def test_a_csv_cell_longer_than_the_csv_module_reads_is_refused():
+    data = csv_export('1;"HS-01' + "x" * 140_000)
+    with pytest.raises(FileRefused, match="có ô dài quá"):
+        read_dossiers(data, "export.csv", limits=LIMITS, communes=COMMUNES)
+
+
+def test_a_list_refused_row_by_row_says_the_first_thousand_rows_and_how_many_more():
+    rows = [ROW.format(n=n).replace("13/08/2020", "32/13/2020") for n in range(1, 1_251)]
+    reading = read_dossiers(csv_export(*rows), "export.csv", limits=LIMITS, communes=COMMUNES)
+    assert len(reading.errors) == 1_000
+    from submissions.dossier_reading import stream_dossiers
+
+    stream = stream_dossiers(csv_export(*rows), "export.csv", limits=LIMITS, communes=COMMUNES)
+    assert list(stream) == [] and stream.errors.all()[-1] == "… và 250 dòng khác cũng bị từ chối."
+
+
+def test_a_large_csv_file_can_be_read_twice_from_the_same_open_file(tmp_path):
+    from submissions.dossier_reading import stream_dossiers
+
+    path = tmp_path / "export.csv"
+    path.write_bytes(csv_export(*[ROW.format(n=n) for n in range(1, 9_001)]))  # past the head read whole
+    with open(path, "rb") as stored:
+        for _ in range(2):  # the job's preview reads it again when unusual values stop the first reading
+            lines = list(stream_dossiers(stored, path.name, limits=XlsxLimits(max_rows=20_000, max_columns=40),
+                                         communes=COMMUNES))
+            assert len(lines) == 9_000
+
+
+def _sheet(rows) -> bytes:
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+HEADER = ["Mã hồ sơ", "Mã thủ tục", "Ngày tiếp nhận", "Hình thức nộp", "Đơn vị tiếp nhận"]
+STREAMED = XlsxLimits(max_rows=200, max_columns=40, max_row_bytes=4096)
+
+
+def test_a_streamed_sheet_reads_like_a_checked_one():
+    data = _sheet([["DANH SÁCH"], HEADER, *[[f"HS-{n}", "1.001193", "13/08/2020", "Trực tuyến", "UBND xã Tùng Ảnh"]
+                                            for n in range(150)]])
+    assert read_dossiers(data, "ds.xlsx", limits=STREAMED, communes=COMMUNES).lines == read_dossiers(
+        data, "ds.xlsx", limits=XlsxLimits(max_rows=200, max_columns=40), communes=COMMUNES).lines
+
+
+def test_a_streamed_sheet_with_a_row_of_a_thousand_cells_is_refused_before_it_is_read():
+    rows = [[f"HS-{n}", "1.001193", "13/08/2020", "Trực tuyến", "UBND xã Tùng Ảnh"] for n in range(1000)]
+    rows[900] = [*rows[900], *range(1000)]  # far past the part's first 64 KB, which expat reads
+    with pytest.raises(FileRefused, match="Một dòng của bảng tính quá lớn"):
+        read_dossiers(_sheet([HEADER, *rows]), "ds.xlsx", communes=COMMUNES,
+                      limits=XlsxLimits(max_rows=2000, max_columns=2000, max_row_bytes=4096))
+
+
+def test_a_streamed_sheet_with_a_value_past_the_last_row_allowed_is_refused():
+    import re
+    import zipfile
+    from io import BytesIO
+
+    rows = [[f"HS-{n}", "1.001193", "13/08/2020", "Trực tuyến", "UBND xã Tùng Ảnh"] for n in range(1000)]
+    written, data = zipfile.ZipFile(BytesIO(_sheet([HEADER, *rows]))), BytesIO()
+    with zipfile.ZipFile(data, "w") as rewritten:  # a sheet that declares two rows and has 1,001
+        for info in written.infolist():
+            part = written.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                part = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:E2"', part)
+            rewritten.writestr(info, part)
+    data = data.getvalue()
+    with pytest.raises(FileRefused, match="Tệp có hơn 800 dòng"):  # row 801 is past the first 64 KB expat reads
+        read_dossiers(data, "ds.xlsx", limits=XlsxLimits(max_rows=800, max_columns=40, max_row_bytes=4096),
+                      communes=COMMUNES)

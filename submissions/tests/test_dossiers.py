@@ -256,21 +256,29 @@ def test_the_dossiers_behind_a_month_are_listed_filtered_paginated_and_downloade
     assert url in grid
 
 
-def test_staff_upload_a_list_see_its_preview_and_confirm_it(reference, staff, client_for):
+def test_staff_upload_a_list_see_its_preview_and_confirm_it(reference, staff, client_for, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
     client = client_for(staff)
     assert "submissions/dossier_upload.html" in [t.name for t in client.get(reverse("submissions:dossier_upload")).templates]
     upload = SimpleUploadedFile(SAMPLE.name, SAMPLE.read_bytes())
-    preview = client.post(reverse("submissions:dossier_upload"), {"file": upload, "source": "Một cửa huyện Đức Thọ"})
+    preview = client.post(reverse("submissions:dossier_upload"), {"file": upload, "source": "Một cửa huyện Đức Thọ"},
+                          follow=True)
     text = preview.content.decode()
     assert preview.status_code == 200 and "60 hồ sơ: 60 mới, 0 thay đổi, 0 không đổi" in text
     assert not Dossier.objects.exists()  # a preview writes nothing
-    confirmed = client.post(reverse("submissions:dossier_confirm"), {"sha256": preview.context["sha256"]})
-    assert confirmed.status_code == 302 and Dossier.objects.count() == 60
-    again = client.post(reverse("submissions:dossier_confirm"), {"sha256": preview.context["sha256"]})
+    job = preview.context["job"]
+    confirm = reverse("submissions:dossier_confirm", args=[job.pk])
+    assert f'action="{confirm}"' in text
+    confirmed = client.post(confirm, follow=True)
+    assert Dossier.objects.count() == 60
+    assert "Đã nhập lúc" in confirmed.content.decode() and "60 hồ sơ mới" in confirmed.content.decode()
+    job.refresh_from_db()
+    assert job.stored_as == "" and not any(settings.DVCTT_UPLOAD_DIR.iterdir())  # the file is deleted once imported
+    again = client.post(confirm)
     assert again.status_code == 302 and Dossier.objects.count() == 60  # nothing left to confirm
+    assert job.filename in client.get(reverse("submissions:dossier_upload")).content.decode()  # among the recent lists
 
 
 def test_a_list_that_cannot_be_read_is_shown_with_every_reason_and_nothing_to_confirm(reference, staff, client_for):
@@ -279,7 +287,7 @@ def test_a_list_that_cannot_be_read_is_shown_with_every_reason_and_nothing_to_co
 
     bad = "Mã hồ sơ;Mã thủ tục;Ngày nộp;Kênh nộp;Đơn vị xử lý\nHS-1;2.001019;13/08/2020;Fax;UBND xã Liên Minh\n"
     page = client_for(staff).post(reverse("submissions:dossier_upload"), {
-        "file": SimpleUploadedFile("ds.csv", bad.encode("utf-8-sig")), "source": "Một cửa"})
+        "file": SimpleUploadedFile("ds.csv", bad.encode("utf-8-sig")), "source": "Một cửa"}, follow=True)
     text = page.content.decode()
     assert page.status_code == 200 and "không hiểu kênh nộp “Fax”" in text and "dossier_confirm" not in text
     assert "Xác nhận nhập danh sách" not in text
@@ -318,22 +326,97 @@ def test_a_list_with_unknown_headers_is_mapped_once_and_the_source_remembers_it(
 
     def upload():
         return client.post(reverse("submissions:dossier_upload"), {
-            "file": SimpleUploadedFile("bao-cao.csv", UNUSUAL_HEADERS.encode("utf-8-sig")), "source": "Một cửa mới"})
+            "file": SimpleUploadedFile("bao-cao.csv", UNUSUAL_HEADERS.encode("utf-8-sig")), "source": "Một cửa mới"},
+            follow=True)
 
     first = upload()
     assert "submissions/dossier_mapping.html" in [t.name for t in first.templates]
     assert "Thời điểm nộp" in first.context["candidates"]
-    incomplete = client.post(reverse("submissions:dossier_mapping"), {
-        "sha256": first.context["sha256"], "mapping": "1", "column_code": "Số biên nhận"})
+    columns = reverse("submissions:dossier_mapping", args=[first.context["job"].pk])
+    incomplete = client.post(columns, {"column_code": "Số biên nhận"})
     assert incomplete.status_code == 400 and "Hãy chọn ít nhất các cột" in incomplete.content.decode()
-    mapped = client.post(reverse("submissions:dossier_mapping"), {
-        "sha256": first.context["sha256"], "mapping": "1", "column_code": "Số biên nhận",
-        "column_procedure_code": "Mã số thủ tục", "column_received": "Thời điểm nộp",
-        "column_channel": "Cách thức nộp", "column_unit": "Nơi nhận"})
+    mapped = client.post(columns, {
+        "column_code": "Số biên nhận", "column_procedure_code": "Mã số thủ tục", "column_received": "Thời điểm nộp",
+        "column_channel": "Cách thức nộp", "column_unit": "Nơi nhận"}, follow=True)
     assert mapped.status_code == 200 and "1 hồ sơ: 1 mới" in mapped.content.decode()
     assert DossierSourceProfile.objects.get(source="Một cửa mới").columns["thoi diem nop"] == "received"
-    assert client.post(reverse("submissions:dossier_confirm"), {"sha256": mapped.context["sha256"]}).status_code == 302
+    assert client.post(reverse("submissions:dossier_confirm", args=[mapped.context["job"].pk])).status_code == 302
     assert Dossier.objects.get().code == "BN-1"
     again = upload()  # the same source's next list is read without asking
-    assert "submissions/dossier_preview.html" in [t.name for t in again.templates]
+    assert "submissions/dossier_job.html" in [t.name for t in again.templates]
     assert "1 hồ sơ: 0 mới, 0 thay đổi, 1 không đổi" in again.content.decode()
+
+
+def test_a_level_2_procedures_dossier_is_skipped_and_said_not_kept(reference, staff):
+    from dataclasses import replace
+
+    from submissions.models import Procedure
+
+    level_2 = Procedure.objects.filter(online_level=2).first()
+    lines = _lines(reference)
+    skipped = replace(lines[0], code="HS-MUC-2", procedure_code=level_2.code, procedure_name=level_2.name)
+    result = import_dossiers(lines=[*lines, skipped], source="Một cửa", user=staff,
+                             units=list(reference["district"].units.all()))
+    assert result.not_counted == 1 and result.total == 60
+    assert not Dossier.objects.filter(code="HS-MUC-2").exists()
+    with pytest.raises(DossiersRefused, match="không có hồ sơ nào của thủ tục tính chỉ tiêu"):
+        import_dossiers(lines=[skipped], source="Một cửa", user=staff, units=list(reference["district"].units.all()))
+
+
+def test_the_overview_and_the_year_end_page_open_the_dossiers_behind_a_units_figures(reference, staff, home_affairs,
+                                                                                    client_for):
+    import re
+    from html import unescape
+
+    from django.urls import reverse
+
+    run("import_dossiers", str(SAMPLE), "--source", "Một cửa huyện Đức Thọ")
+    listed = reverse("submissions:year_dossiers", args=["18247", 2020])
+    overview = client_for(staff).get(reverse("reports:overview") + "?year=2020&through=9").content.decode()
+    links = [unescape(url) for url in re.findall(r'href="([^"]*/entry/[^"]*/dossiers/[^"]*)"', overview)]
+    assert any(url.startswith(listed) for url in links)
+    row = next(entry for entry in client_for(staff).get(reverse("reports:overview") + "?year=2020&through=9")
+               .context["table"].data.data if entry["code"] == "18247")
+    for index in range(len([key for key in row if re.fullmatch(r"r\d+", key)])):
+        progress = row[f"r{index}"]
+        url = next(url for url in links if url.startswith(listed) and f"authority={progress.rule.authority}" in url
+                   and f"min_level={progress.rule.min_online_level}" in url
+                   and ("own=1" in url) == bool(progress.rule.own_procedures_only))
+        assert client_for(staff).get(url).context["page"].paginator.count == progress.total
+    from units.models import Unit
+
+    without = Unit.objects.filter(district=reference["district"]).exclude(derived_months__year=2020).first()  # no list
+    assert not any(url.startswith(reverse("submissions:year_dossiers", args=[without.code, 2020])) for url in links)
+    year_end = client_for(home_affairs).get(reverse("reports:year_end", args=[2020]) + "?through=12")
+    flagged = {entry.unit.code for entry in year_end.context["report"].flagged}
+    assert "18247" in flagged and listed in unescape(year_end.content.decode())
+
+
+def test_a_code_listed_twice_far_apart_refuses_the_list_though_its_batches_were_written(reference, staff, monkeypatch):
+    from dataclasses import replace
+
+    from submissions import dossiers
+
+    monkeypatch.setattr(dossiers, "BATCH", 7)  # the rows of a province's list, in miniature
+    lines = _lines(reference)
+    again = replace(lines[3], row=99, channel=POSTAL)  # the same code, forty rows on, another channel
+    with pytest.raises(DossiersRefused) as refused:
+        import_dossiers(lines=[*lines[:50], again, *lines[50:]], source="Một cửa", user=staff,
+                        units=list(reference["district"].units.all()))
+    assert refused.value.messages == [f"Dòng 99: hồ sơ {lines[3].code} đã có ở dòng trên."]
+    assert not Dossier.objects.exists() and not Dossier.history.exists() and not DossierCount.objects.exists()
+    result = import_dossiers(lines=lines, source="Một cửa", user=staff, units=list(reference["district"].units.all()))
+    assert result.new == 60 and Dossier.history.count() == 60  # batch by batch, each with its history
+
+
+def test_a_row_refused_on_the_last_batch_leaves_nothing_of_the_first_ones(reference, staff, monkeypatch):
+    from dataclasses import replace
+
+    from submissions import dossiers
+
+    monkeypatch.setattr(dossiers, "BATCH", 10)
+    lines = _lines(reference)
+    lines[-1] = replace(lines[-1], procedure_code="9.999999", procedure_name="Thủ tục không có")
+    with pytest.raises(DossiersRefused):
+        import_dossiers(lines=lines, source="Một cửa", user=staff, units=list(reference["district"].units.all()))
+    assert not Dossier.objects.exists() and not Dossier.history.exists()

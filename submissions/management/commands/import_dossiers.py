@@ -24,12 +24,16 @@ class Command(BaseCommand):
         parser.add_argument("--confirm-unusual", action="store_true",
                             help=_("Xác nhận đã kiểm tra các số bất thường (không có thì không ghi)."))
 
+    def _progress(self, rows_read: int, rows_total: int | None) -> None:
+        if rows_read % 50_000 < 2000:  # about every 50,000 rows (the import reads 2,000 at a time)
+            self.stderr.write(_("  đã đọc %(read)s / %(total)s dòng") % {"read": rows_read, "total": rows_total or "?"})
+
     def handle(self, *args, file, source, dry_run=False, user=None, confirm_unusual=False, take_over_typed=False,
                **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(_("Không tìm thấy tệp %(path)s.") % {"path": path})
-        limit = settings.DVCTT_MAX_UPLOAD_BYTES * 20
+        limit = settings.DVCTT_MAX_DOSSIER_UPLOAD_BYTES
         if path.stat().st_size > limit:
             raise CommandError(_("Tệp quá lớn (%(size)s byte); giới hạn là %(limit)s byte.") % {
                 "size": path.stat().st_size, "limit": limit})
@@ -41,8 +45,10 @@ class Command(BaseCommand):
         units = list(Unit.objects.select_related("district"))
         if person is not None:
             units = [unit for unit in units if may_enter(person, unit)]
-        preview = read_and_import(path.read_bytes(), path.name, source=source, units=units, user=person,
-                                  dry_run=dry_run, take_over_typed=take_over_typed, confirm_unusual=confirm_unusual)
+        with open(path, "rb") as stored:  # read one row at a time
+            preview = read_and_import(stored, path.name, source=source, units=units, user=person, dry_run=dry_run,
+                                      take_over_typed=take_over_typed, confirm_unusual=confirm_unusual,
+                                      progress=self._progress if options.get("verbosity", 1) >= 2 else None)
         if not preview.ok:
             for line in preview.errors:
                 self.stderr.write("  " + line)
@@ -54,6 +60,8 @@ class Command(BaseCommand):
                             "%(counts)s số liệu tháng được tính lại.") % {
             "total": result.total, "new": result.new, "changed": result.changed, "unchanged": result.unchanged,
             "counts": result.counts_changed})
+        if result.not_counted:
+            self.stdout.write(_("  bỏ qua %(n)s hồ sơ của thủ tục không tính chỉ tiêu (mức độ 2)") % {"n": result.not_counted})
         for unit_name, year, month in result.taken_over:
             self.stdout.write(_("  %(unit)s, tháng %(month)s/%(year)s: chuyển từ nhập tay sang danh sách hồ sơ") % {
                 "unit": unit_name, "month": month, "year": year})
