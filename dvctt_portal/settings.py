@@ -125,6 +125,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "units.middleware.ContentSecurityPolicyMiddleware",
+    "units.middleware.BusyDatabaseMiddleware",
     "units.middleware.PrivateResponsesMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -246,6 +247,9 @@ DVCTT_UPLOAD_DIR = Path(os.environ.get("DVCTT_UPLOAD_DIR") or BASE_DIR / "var" /
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "inline")
 if TASKS_BACKEND not in ("inline", "database"):
     raise ImproperlyConfigured("TASKS_BACKEND is inline or database")
+if TASKS_BACKEND == "database" and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A job's import is one transaction: on SQLite it would hold the only writer for minutes.
+    raise ImproperlyConfigured("TASKS_BACKEND=database needs PostgreSQL (DATABASE_URL=postgres://…)")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend" if TASKS_BACKEND == "database"
                      else "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # a form's fields without its files (the grid is ~20 KB)

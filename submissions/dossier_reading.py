@@ -247,12 +247,22 @@ class DossierStream:
                  total_rows: int | None):
         self._rows, self._communes, self._extra = rows, communes, extra_headers
         self.errors, self.skipped, self.row, self.total_rows = Messages(), 0, 0, total_rows
+        self._last_row, self._past_last_row = None, ""
+
+    def stop_after(self, rows: int, message: str) -> None:
+        """Refuse the file (FileRefused with `message`) when it says it has more than `rows` rows,
+        or as soon as a row past them is read."""
+        self._last_row, self._past_last_row = rows, message
+        if (self.total_rows or 0) > rows:
+            raise FileRefused(message)
 
     def __iter__(self) -> Iterator[DossierLine]:
         header = None
         likeliest: tuple[int, int, list[str]] = (0, 0, [])  # (text cells, row, texts)
         for number, cells in self._rows:
             self.row = number
+            if self._last_row is not None and number > self._last_row:
+                raise FileRefused(self._past_last_row)
             if header is None:
                 texts = [_text(cell) for cell in cells]
                 if sum(1 for text in texts if text) > likeliest[0]:

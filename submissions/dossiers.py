@@ -198,10 +198,12 @@ def save_source_profile(*, source: str, columns: dict, user) -> DossierSourcePro
     return profile
 
 def read_and_import(data, filename: str, *, source: str, units, user, dry_run: bool,
-                    take_over_typed: bool = False, confirm_unusual: bool = False, progress=None) -> DossierPreview:
+                    take_over_typed: bool = False, confirm_unusual: bool = False, progress=None,
+                    max_rows: int = MAX_DOSSIER_ROWS) -> DossierPreview:
     """Read a list (its bytes, or a binary file open for reading) and import it — or, dry, see what
     it would do: the page's, the job's and the command's one path. The file is read one row at a
-    time and written in batches; `progress(rows read, rows in the file or None)` is told as it goes."""
+    time and written in batches; `progress(rows read, rows in the file or None)` is told as it goes.
+    A file that says it has more than `max_rows` rows is refused before any is read."""
     from .dossier_reading import HeaderNotFound, stream_dossiers
     from .spreadsheets import FileRefused
 
@@ -210,6 +212,8 @@ def read_and_import(data, filename: str, *, source: str, units, user, dry_run: b
     try:
         stream = stream_dossiers(data, filename, communes=commune_names(units), extra_headers=source_headers(source),
                                  limits=DOSSIER_LIMITS)
+        if max_rows < MAX_DOSSIER_ROWS:  # refused from what the file says, else as soon as a row is past it
+            stream.stop_after(max_rows, too_many_rows_inline(max(stream.total_rows or 0, max_rows + 1), max_rows))
         result = import_dossiers(lines=stream, source=source, units=units, user=user, dry_run=dry_run,
                                  take_over_typed=take_over_typed, confirm_unusual=confirm_unusual, progress=progress)
         preview = DossierPreview(result=result)
@@ -225,6 +229,16 @@ def read_and_import(data, filename: str, *, source: str, units, user, dry_run: b
         preview = DossierPreview(errors=[refused.message])
     preview.rows_read = stream.row if stream is not None else 0
     return preview
+
+
+INLINE_MAX_ROWS = 50_000  # read within the upload's own request (TASKS_BACKEND=inline): ~20 s, under gunicorn's 30
+
+
+def too_many_rows_inline(rows: int, limit: int) -> str:
+    return _("Danh sách có %(rows)s dòng trở lên: cổng đọc danh sách ngay khi tải lên nên mỗi lần chỉ nhận đến %(max)s dòng. "
+             "Hãy chia danh sách (ví dụ theo quý), hoặc nhờ quản trị viên bật hàng đợi nền (TASKS_BACKEND=database, "
+             "PostgreSQL) để nhập cả danh sách một lần.") % {"rows": f"{rows:,}".replace(",", "."),
+                                                          "max": f"{limit:,}".replace(",", ".")}
 
 
 BATCH = 2000  # dossiers matched, compared and written together: one query to read them, a few to write
@@ -510,39 +524,37 @@ def start_job(*, user, upload, source: str, take_over_typed: bool = False) -> Do
 
 def confirm_job(*, job: DossierImportJob, user, confirm_unusual: bool) -> DossierImportJob:
     """Import a checked list: its step becomes the import, checked again as it is written."""
-    with transaction.atomic():
-        job = _confirmed(job, user=user, confirm_unusual=confirm_unusual)
-    _enqueue(job)
-    return job
-
-
-def _confirmed(job: DossierImportJob, *, user, confirm_unusual: bool) -> DossierImportJob:
-    job = DossierImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.created_by_id != user.pk or job.step != DossierImportJob.Step.PREVIEW \
-            or job.status != DossierImportJob.Status.DONE or not job.outcome.get("ok") or not job.stored_as:
-        raise DossiersRefused([_("Danh sách này không còn chờ xác nhận; hãy tải tệp lên lại.")])
-    job.step, job.status, job.confirm_unusual = DossierImportJob.Step.IMPORT, DossierImportJob.Status.QUEUED, confirm_unusual
-    job.rows_read, job.started_at, job.finished_at = 0, None, None
-    job.save()
-    return job
+    return _queue_step(job, user=user, step=DossierImportJob.Step.IMPORT, confirm_unusual=confirm_unusual,
+                       waiting=lambda found: found.step == DossierImportJob.Step.PREVIEW
+                       and found.status == DossierImportJob.Status.DONE and found.outcome.get("ok"),
+                       refusal=_("Danh sách này không còn chờ xác nhận; hãy tải tệp lên lại."))
 
 
 def map_job_columns(*, job: DossierImportJob, user, columns: dict) -> DossierImportJob:
     """Save how the job's source names its columns (DossiersRefused when incomplete), then check
     the list again with them."""
+    return _queue_step(job, user=user, step=DossierImportJob.Step.PREVIEW, outcome={},
+                       waiting=lambda found: bool(found.outcome.get("header_candidates")),
+                       refusal=_("Không còn danh sách nào chờ xác định cột; hãy tải tệp lên lại."),
+                       first=lambda found: save_source_profile(source=found.source, columns=columns, user=user))
+
+
+def _queue_step(job: DossierImportJob, *, user, step: str, waiting, refusal: str, first=None,
+                **changes) -> DossierImportJob:
+    """Queue a job's next step, when the job is the person's, its file still kept and `waiting`
+    says it waits for that step (DossiersRefused otherwise); `first` is done in the same transaction."""
     with transaction.atomic():
-        job = _mapped(job, user=user, columns=columns)
+        job = DossierImportJob.objects.select_for_update().get(pk=job.pk)
+        if job.created_by_id != user.pk or not job.stored_as or not waiting(job):
+            raise DossiersRefused([refusal])
+        if first is not None:
+            first(job)
+        job.step, job.status, job.rows_read, job.started_at, job.finished_at = (
+            step, DossierImportJob.Status.QUEUED, 0, None, None)
+        for name, value in changes.items():
+            setattr(job, name, value)
+        job.save()
     _enqueue(job)
-    return job
-
-
-def _mapped(job: DossierImportJob, *, user, columns: dict) -> DossierImportJob:
-    job = DossierImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.created_by_id != user.pk or not job.outcome.get("header_candidates") or not job.stored_as:
-        raise DossiersRefused([_("Không còn danh sách nào chờ xác định cột; hãy tải tệp lên lại.")])
-    save_source_profile(source=job.source, columns=columns, user=user)
-    job.step, job.status, job.rows_read, job.outcome = DossierImportJob.Step.PREVIEW, DossierImportJob.Status.QUEUED, 0, {}
-    job.save()
     return job
 
 
@@ -602,6 +614,8 @@ def run_job(job_pk: int) -> None:
     """Do a job's step: check the list (and, when unusual values stop it, what it would do once
     they are confirmed), or import it; the outcome goes on the job, and the file is deleted once
     it is imported or refused. Never raises: a failure is the job's status."""
+    from django.conf import settings
+
     from units.access import may_enter
 
     job = DossierImportJob.objects.select_related("created_by").filter(pk=job_pk).first()
@@ -617,6 +631,8 @@ def run_job(job_pk: int) -> None:
     try:
         with open(path, "rb") as stored:
             options = {"source": job.source, "units": units, "user": user, "take_over_typed": job.take_over_typed}
+            if settings.TASKS_BACKEND == "inline":  # the upload's request waits for it
+                options["max_rows"] = INLINE_MAX_ROWS
             preview = read_and_import(stored, job.filename, dry_run=dry_run, confirm_unusual=job.confirm_unusual,
                                       progress=progress, **options)
             if dry_run and preview.unusual:  # what it would do once they are confirmed, and the values

@@ -246,3 +246,9 @@ def test_exports_are_never_cached(client_for, home_affairs):
     response = client_for(home_affairs).get(reverse("reports:year_end_xlsx", args=[2020]))
     assert response.status_code == 200
     assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+
+
+def test_the_database_job_queue_is_refused_on_sqlite_where_an_import_would_hold_the_only_writer(tmp_path):
+    result = run_manage("check", TASKS_BACKEND="database", DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    assert result.returncode != 0 and "TASKS_BACKEND=database needs PostgreSQL" in result.stderr
+    assert run_manage("check", TASKS_BACKEND="later").returncode != 0

@@ -77,3 +77,24 @@ class PrivateResponsesMiddleware:
         response = self.get_response(request)
         patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class BusyDatabaseMiddleware:
+    """A write that waited its whole timeout for SQLite's one writer (a large import holds it) is
+    answered 503 in Vietnamese with Retry-After, not 500: its transaction was rolled back, so
+    nothing is half saved. PostgreSQL has no such lock."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import OperationalError
+
+        if isinstance(exception, OperationalError) and "database is locked" in str(exception):
+            response = render(request, "503.html", status=503)
+            response["Retry-After"] = "60"
+            return response
+        return None

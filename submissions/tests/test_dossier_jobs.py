@@ -113,3 +113,29 @@ def test_the_progress_is_seen_while_the_import_transaction_is_still_open(staff):
             assert cursor.fetchone() == (120_000, 500_000)
         observer.close()
     progress.close()
+
+
+def test_a_list_too_long_to_read_while_its_page_waits_says_how_to_import_it(reference, staff, client_for, monkeypatch):
+    from submissions import dossiers
+
+    monkeypatch.setattr(dossiers, "INLINE_MAX_ROWS", 50)  # the sample's 67 rows stand for 50,001
+    page = client_for(staff).post(reverse("submissions:dossier_upload"), {
+        "file": SimpleUploadedFile(SAMPLE.name, SAMPLE.read_bytes()), "source": "Một cửa"}, follow=True)
+    assert "Danh sách có 67 dòng trở lên" in page.content.decode() and "TASKS_BACKEND=database" in page.content.decode()
+    assert not Dossier.objects.exists()
+
+
+def test_a_write_that_waits_out_a_long_import_on_sqlite_is_told_to_retry_not_given_a_500(reference, staff, client_for,
+                                                                                     monkeypatch):
+    from django.db import OperationalError
+
+    from submissions import dossiers
+
+    def locked(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(dossiers, "start_job", locked)
+    page = client_for(staff).post(reverse("submissions:dossier_upload"), {
+        "file": SimpleUploadedFile(SAMPLE.name, SAMPLE.read_bytes()), "source": "Một cửa"})
+    assert page.status_code == 503 and page["Retry-After"] == "60"
+    assert "Cổng đang bận ghi dữ liệu" in page.content.decode()

@@ -205,3 +205,14 @@ def test_a_streamed_sheet_with_a_value_past_the_last_row_allowed_is_refused():
     with pytest.raises(FileRefused, match="Tệp có hơn 800 dòng"):  # row 801 is past the first 64 KB expat reads
         read_dossiers(data, "ds.xlsx", limits=XlsxLimits(max_rows=800, max_columns=40, max_row_bytes=4096),
                       communes=COMMUNES)
+
+
+def test_a_stream_stopped_after_some_rows_refuses_the_row_past_them_when_the_file_did_not_say_its_length():
+    from submissions.dossier_reading import stream_dossiers
+
+    stream = stream_dossiers(csv_export(*[ROW.format(n=n) for n in range(1, 10)]), "export.csv", limits=LIMITS,
+                             communes=COMMUNES)
+    assert stream.total_rows is None  # a small CSV is read whole, its lines not counted
+    stream.stop_after(8, "quá dài")
+    with pytest.raises(FileRefused, match="quá dài"):
+        list(stream)
