@@ -603,3 +603,10 @@ class DossierImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED)
+
+    STALLED_AFTER = timedelta(hours=2)  # a province's list takes minutes; hours mean its worker stopped
+
+    @property
+    def stalled(self) -> bool:
+        """Waiting or running far longer than any list takes: its worker was stopped (a restart)."""
+        return not self.finished and (self.started_at or self.created_at) < timezone.now() - self.STALLED_AFTER

@@ -139,3 +139,19 @@ def test_a_write_that_waits_out_a_long_import_on_sqlite_is_told_to_retry_not_giv
         "file": SimpleUploadedFile(SAMPLE.name, SAMPLE.read_bytes()), "source": "Một cửa"})
     assert page.status_code == 503 and page["Retry-After"] == "60"
     assert "Cổng đang bận ghi dữ liệu" in page.content.decode()
+
+
+def test_a_job_whose_worker_stopped_hours_ago_says_so_and_stops_refreshing(reference, staff, client_for, queued):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = client_for(staff)
+    client.post(reverse("submissions:dossier_upload"), {
+        "file": SimpleUploadedFile(SAMPLE.name, SAMPLE.read_bytes()), "source": "Một cửa"})
+    job = DossierImportJob.objects.get()
+    page = client.get(reverse("submissions:dossier_job", args=[job.pk])).content.decode()
+    assert 'http-equiv="refresh"' in page and "đã dừng giữa chừng" not in page
+    DossierImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=3))
+    page = client.get(reverse("submissions:dossier_job", args=[job.pk])).content.decode()
+    assert 'http-equiv="refresh"' not in page and "đã dừng giữa chừng" in page
