@@ -10,6 +10,7 @@ was corrected is updated, with its history.
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from datetime import timedelta
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -518,8 +519,21 @@ def start_job(*, user, upload, source: str, take_over_typed: bool = False) -> Do
                            filename=upload.name[:255], file_size=size, sha256=digest.hexdigest(), stored_as=stored_as,
                            take_over_typed=take_over_typed)
     job.save()
+    _forget_old_files()
     _enqueue(job)
     return job
+
+
+KEEP_FILES = timedelta(days=7)  # a checked list waits this long to be confirmed
+
+
+def _forget_old_files() -> None:
+    """Delete the files of lists uploaded more than KEEP_FILES ago and never imported (checked,
+    not confirmed; or whose worker stopped): their pages then say to upload them again."""
+    old = DossierImportJob.objects.filter(created_at__lt=timezone.now() - KEEP_FILES).exclude(stored_as="")
+    for stored_as in old.values_list("stored_as", flat=True):
+        (_upload_dir() / stored_as).unlink(missing_ok=True)
+    old.update(stored_as="")
 
 
 def confirm_job(*, job: DossierImportJob, user, confirm_unusual: bool) -> DossierImportJob:

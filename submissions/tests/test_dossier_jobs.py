@@ -155,3 +155,21 @@ def test_a_job_whose_worker_stopped_hours_ago_says_so_and_stops_refreshing(refer
     DossierImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(hours=3))
     page = client.get(reverse("submissions:dossier_job", args=[job.pk])).content.decode()
     assert 'http-equiv="refresh"' not in page and "đã dừng giữa chừng" in page
+
+
+def test_a_checked_list_not_confirmed_within_a_week_is_deleted_and_its_page_says_so(reference, staff, client_for,
+                                                                                   settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = client_for(staff)
+    upload = {"file": SimpleUploadedFile(SAMPLE.name, SAMPLE.read_bytes()), "source": "Một cửa"}
+    client.post(reverse("submissions:dossier_upload"), upload)
+    waiting = DossierImportJob.objects.get()
+    DossierImportJob.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - timedelta(days=8))
+    client.post(reverse("submissions:dossier_upload"), {**upload, "file": SimpleUploadedFile(SAMPLE.name, SAMPLE.read_bytes())})
+    waiting.refresh_from_db()
+    assert waiting.stored_as == "" and len(list(settings.DVCTT_UPLOAD_DIR.iterdir())) == 1  # the new list's
+    page = client.get(reverse("submissions:dossier_job", args=[waiting.pk])).content.decode()
+    assert "tệp đã được xóa" in page and "Xác nhận nhập danh sách" not in page
