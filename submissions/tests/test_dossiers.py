@@ -407,6 +407,9 @@ def test_a_code_listed_twice_far_apart_refuses_the_list_though_its_batches_were_
     assert not Dossier.objects.exists() and not Dossier.history.exists() and not DossierCount.objects.exists()
     result = import_dossiers(lines=lines, source="Một cửa", user=staff, units=list(reference["district"].units.all()))
     assert result.new == 60 and Dossier.history.count() == 60  # batch by batch, each with its history
+    recorded = Dossier.history.first()
+    assert (recorded.history_type, recorded.history_user, recorded.history_change_reason) == ("+", staff, "dossiers")
+    assert recorded.received_on == Dossier.objects.get(code=recorded.code).received_on
 
 
 def test_a_row_refused_on_the_last_batch_leaves_nothing_of_the_first_ones(reference, staff, monkeypatch):
