@@ -119,6 +119,11 @@ def parse_date(value) -> date | None:
         return value
     if not isinstance(value, str):
         return None
+    return _date_in_text(value)
+
+
+@functools.lru_cache(maxsize=65536)  # a year's list writes a few thousand distinct date texts
+def _date_in_text(value: str) -> date | None:
     found = DATE_TEXT.match(value)
     try:
         if found:
@@ -144,25 +149,37 @@ def parse_yes_no(value) -> bool | None:
 def commune_in_address(address, names: Iterable[str]) -> str:
     """The one commune of `names` (as the portal writes them: "Xã Liên Minh") that the address
     names after "xã", "X.", "TT", "thị trấn" or "phường" — "" when none or more than one does."""
-    if not isinstance(address, str) or not address.strip():
-        return ""
-    by_bare_name = _communes_by_bare_name(tuple(names))
-    found = set()
-    for part in re.split(r"[,;\-]", address):
-        part = fold(part)
-        for prefix in PLACE_PREFIXES:
-            if part.startswith(prefix):
-                found |= by_bare_name.get(part[len(prefix):].strip(), set())
-    return found.pop() if len(found) == 1 else ""
+    return CommuneFinder(names)(address)
 
 
-@functools.lru_cache(maxsize=16)
-def _communes_by_bare_name(names: tuple[str, ...]) -> dict[str, set[str]]:
-    """{"lien minh": {"Xã Liên Minh"}, …}: the communes an address may name, found by one lookup."""
-    found: dict[str, set[str]] = {}
-    for name in names:
-        found.setdefault(bare_place_name(name), set()).add(name)
-    return found
+class CommuneFinder:
+    """`commune_in_address` for one list: the communes indexed by their bare names once (a
+    province has 10,000), and each address read once (one village's people give the same one
+    again and again; at most 65,536 remembered)."""
+
+    def __init__(self, names: Iterable[str]):
+        self.by_bare_name: dict[str, set[str]] = {}
+        for name in names:
+            self.by_bare_name.setdefault(bare_place_name(name), set()).add(name)
+        self.seen: dict[str, str] = {}
+
+    def __call__(self, address) -> str:
+        if not isinstance(address, str) or not address.strip():
+            return ""
+        if address not in self.seen:
+            if len(self.seen) >= 65536:
+                self.seen.clear()
+            self.seen[address] = self._find(address)
+        return self.seen[address]
+
+    def _find(self, address: str) -> str:
+        found = set()
+        for part in re.split(r"[,;\-]", address):
+            part = fold(part)
+            for prefix in PLACE_PREFIXES:
+                if part.startswith(prefix):
+                    found |= self.by_bare_name.get(part[len(prefix):].strip(), set())
+        return found.pop() if len(found) == 1 else ""
 
 
 @functools.lru_cache(maxsize=8192)
@@ -245,7 +262,7 @@ class DossierStream:
 
     def __init__(self, rows: Iterator[tuple[int, list]], communes: list[str], extra_headers: dict,
                  total_rows: int | None):
-        self._rows, self._communes, self._extra = rows, communes, extra_headers
+        self._rows, self._communes, self._extra = rows, CommuneFinder(communes), extra_headers
         self.errors, self.skipped, self.row, self.total_rows = Messages(), 0, 0, total_rows
         self._last_row, self._past_last_row = None, ""
 
@@ -316,7 +333,7 @@ def _row_label(number: int) -> str:
     return _("Dòng %(row)s") % {"row": number}
 
 
-def _line(number: int, values: dict, communes: list[str]) -> tuple[DossierLine | None, str | None]:
+def _line(number: int, values: dict, communes: CommuneFinder) -> tuple[DossierLine | None, str | None]:
     code = _text(values.get("code"))
     if not code or len(code) > 100:
         return None, _("%(where)s: thiếu mã hồ sơ.") % {"where": _row_label(number)}
@@ -331,7 +348,7 @@ def _line(number: int, values: dict, communes: list[str]) -> tuple[DossierLine |
     if channel is None:
         return None, _("%(where)s (hồ sơ %(code)s): không hiểu kênh nộp “%(value)s” (Trực tuyến, Trực tiếp, Bưu "
                        "chính công ích).") % {"where": _row_label(number), "code": code, "value": _text(values.get("channel"))[:30]}
-    commune = _text(values.get("commune")) or commune_in_address(values.get("address"), communes)
+    commune = _text(values.get("commune")) or communes(values.get("address"))
     return DossierLine(
         row=number, code=code, procedure_code=procedure_code, procedure_name=procedure_name, received_on=received,
         channel=channel, unit_name=_text(values.get("unit")), commune_name=commune,
