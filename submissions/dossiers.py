@@ -341,8 +341,7 @@ def _write_batch(wanted: dict[str, dict], *, source: str, user, now, result: Dos
                  problems, write: bool) -> None:
     """Compare a batch with the dossiers saved (one query) and write the new and changed ones with
     their history; a dossier this import already wrote is a code the file repeats."""
-    saved = {row[0]: row[1:] for row in Dossier.objects.filter(source=source, code__in=wanted)
-             .values_list("code", "pk", "imported_at", *FIELDS)}  # tuples: most rows are compared, few written
+    saved = {row[0]: row[1:] for row in _saved_rows(source, list(wanted))}  # tuples: most are compared, few written
     to_create, to_update = [], []
     for code, values in wanted.items():
         unit, row = values.pop("_unit"), values.pop("_row")
@@ -376,6 +375,24 @@ def _write_batch(wanted: dict[str, dict], *, source: str, user, now, result: Dos
 
         bulk_update_with_history(to_update, Dossier, [*FIELDS, "imported_at"], batch_size=1000, default_user=person,
                                  default_change_reason=ChangeReason.DOSSIERS)
+
+
+def _saved_rows(source: str, codes: list[str]):
+    """(code, id, imported_at, *FIELDS) of the source's dossiers among `codes`. On PostgreSQL a
+    join with the codes as an array, so each is one probe of the (source, code) index: with
+    `code IN (…)` the planner, whose statistics do not yet know the rows this import is writing,
+    reads every dossier of the source and filters them — a batch's cost then grows with the list."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return Dossier.objects.filter(source=source, code__in=codes).values_list("code", "pk", "imported_at", *FIELDS)
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"d.{quote(Dossier._meta.get_field(name).column)}" for name in ("code", "id", "imported_at", *FIELDS))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {quote(Dossier._meta.db_table)} d "
+                       f"JOIN unnest(%s::varchar[]) AS wanted(code) ON d.{quote('code')} = wanted.code "
+                       f"WHERE d.{quote('source')} = %s", [codes, source])
+        return cursor.fetchall()
 
 
 def _bulk_with_history(dossiers: list[dict], *, user) -> None:
