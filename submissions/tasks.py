@@ -6,7 +6,7 @@ from django_tasks import task
 
 @task()
 def run_dossier_job(job_pk: int) -> None:
-    """Check or import an uploaded dossier list (submissions.dossiers.run_job)."""
-    from .dossiers import run_job
+    """Check or import an uploaded dossier list (submissions.dossier_jobs.run_job)."""
+    from .dossier_jobs import run_job
 
     run_job(job_pk)

@@ -25,7 +25,7 @@ from units.access import (
 )
 from units.models import Unit
 
-from . import cycle, dossiers, exporting, grid as grids, importing, rules, services
+from . import cycle, dossier_jobs, dossiers, exporting, grid as grids, importing, rules, services
 from .forms import MONTH_CHECKED, CountGridForm, DossierUploadForm, LockForm, MonthActionForm, UploadForm
 from .locks import future_message, lock_message, period_label
 from .models import Authority, ChangeReason, Channel, DerivedMonth, Dossier, DossierImportJob, MonthComment, MonthReport, UnusualCheck
@@ -634,7 +634,7 @@ def dossier_upload(request):
         form = DossierUploadForm(request.POST, request.FILES)
         if form.is_valid():
             values = form.cleaned_data
-            job = dossiers.start_job(user=request.user, upload=values["file"], source=values["source"],
+            job = dossier_jobs.start_job(user=request.user, upload=values["file"], source=values["source"],
                                      take_over_typed=values["take_over_typed"])
             return redirect("submissions:dossier_job", job_id=job.pk)
     else:
@@ -675,7 +675,7 @@ def dossier_job(request, job_id: int):
 def _mapping_page(request, job, *, errors, chosen, status=200):
     columns = [(column, COLUMN_NAMES[column]) for column in dossiers.MAPPED_COLUMNS]
     return render(request, "submissions/dossier_mapping.html", {
-        "job": job, "candidates": dossiers.header_texts(job), "columns": columns, "source": job.source,
+        "job": job, "candidates": dossier_jobs.header_texts(job), "columns": columns, "source": job.source,
         "chosen": chosen, "errors": errors}, status=status)
 
 
@@ -686,7 +686,7 @@ def dossier_mapping(request, job_id: int):
     job = _own_job(request, job_id)
     columns = {column: request.POST.get(f"column_{column}", "") for column in dossiers.MAPPED_COLUMNS}
     try:
-        dossiers.map_job_columns(job=job, user=request.user, columns=columns)
+        dossier_jobs.map_job_columns(job=job, user=request.user, columns=columns)
     except dossiers.DossiersRefused as refused:
         if not job.outcome.get("header_candidates") or not job.stored_as:
             messages.error(request, " ".join(refused.messages))
@@ -701,7 +701,7 @@ def dossier_confirm(request, job_id: int):
     """Import the checked list in the background: checked again as it is written; all of it, or nothing."""
     job = _own_job(request, job_id)
     try:
-        dossiers.confirm_job(job=job, user=request.user, confirm_unusual=request.POST.get("confirm_unusual") == "1")
+        dossier_jobs.confirm_job(job=job, user=request.user, confirm_unusual=request.POST.get("confirm_unusual") == "1")
     except dossiers.DossiersRefused as refused:
         messages.error(request, " ".join(refused.messages))
         return redirect("submissions:dossier_upload")

@@ -94,7 +94,7 @@ ADMIN_WRITERS = {"save_model", "delete_model", "save_formset", "delete_queryset"
 NOT_MODELS = {"workbook", "wb"}  # openpyxl workbooks, whose .save writes a file
 # Where writes may be: the services, and the loaders of reference data and of benchmark data
 # (targets/synthetic.py inserts millions of rows for bench/, never on a live portal).
-WRITERS = {"units/services.py", "submissions/services.py", "submissions/dossiers.py", "targets/services.py", "targets/reference_data.py",
+WRITERS = {"units/services.py", "submissions/services.py", "submissions/dossiers.py", "submissions/dossier_jobs.py", "targets/services.py", "targets/reference_data.py",
            "targets/synthetic.py"}
 
 

@@ -62,12 +62,12 @@ def test_a_list_is_only_its_uploaders(reference, staff, client_for):
 
 
 def test_a_job_that_fails_says_so_on_its_page_and_keeps_nothing(reference, staff, client_for, monkeypatch):
-    from submissions import dossiers
+    from submissions import dossier_jobs
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk gone")
 
-    monkeypatch.setattr(dossiers, "read_and_import", broken)
+    monkeypatch.setattr(dossier_jobs, "read_and_import", broken)
     page = client_for(staff).post(reverse("submissions:dossier_upload"), {
         "file": SimpleUploadedFile(SAMPLE.name, SAMPLE.read_bytes()), "source": "Một cửa"}, follow=True)
     assert page.status_code == 200 and "Lỗi hệ thống khi đọc danh sách" in page.content.decode()
@@ -100,7 +100,7 @@ def test_the_progress_is_seen_while_the_import_transaction_is_still_open(staff):
     from django.db import connections, transaction
     from django.utils import timezone
 
-    from submissions.dossiers import _Progress
+    from submissions.dossier_jobs import _Progress
 
     job = DossierImportJob.objects.create(created_by=staff, created_at=timezone.now(), source="X", filename="x.csv",
                                           file_size=1, sha256="0")
@@ -116,9 +116,9 @@ def test_the_progress_is_seen_while_the_import_transaction_is_still_open(staff):
 
 
 def test_a_list_too_long_to_read_while_its_page_waits_says_how_to_import_it(reference, staff, client_for, monkeypatch):
-    from submissions import dossiers
+    from submissions import dossier_jobs
 
-    monkeypatch.setattr(dossiers, "INLINE_MAX_ROWS", 50)  # the sample's 67 rows stand for 50,001
+    monkeypatch.setattr(dossier_jobs, "INLINE_MAX_ROWS", 50)  # the sample's 67 rows stand for 50,001
     page = client_for(staff).post(reverse("submissions:dossier_upload"), {
         "file": SimpleUploadedFile(SAMPLE.name, SAMPLE.read_bytes()), "source": "Một cửa"}, follow=True)
     assert "Danh sách có 67 dòng trở lên" in page.content.decode() and "TASKS_BACKEND=database" in page.content.decode()
@@ -129,12 +129,12 @@ def test_a_write_that_waits_out_a_long_import_on_sqlite_is_told_to_retry_not_giv
                                                                                      monkeypatch):
     from django.db import OperationalError
 
-    from submissions import dossiers
+    from submissions import dossier_jobs
 
     def locked(**kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(dossiers, "start_job", locked)
+    monkeypatch.setattr(dossier_jobs, "start_job", locked)
     page = client_for(staff).post(reverse("submissions:dossier_upload"), {
         "file": SimpleUploadedFile(SAMPLE.name, SAMPLE.read_bytes()), "source": "Một cửa"})
     assert page.status_code == 503 and page["Retry-After"] == "60"
