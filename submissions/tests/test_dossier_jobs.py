@@ -13,6 +13,8 @@ from django.urls import reverse
 from submissions.models import Dossier, DossierImportJob
 
 SAMPLE = Path(__file__).parent / "data" / "danh-sach-ho-so-2020-08.xlsx"
+UPLOAD_PAGE_QUERIES = 7  # session, person, navigation, the recent lists (at most 10)
+JOB_PAGE_QUERIES = 7  # session, person, navigation, the job (its outcome stored with it)
 
 
 @pytest.fixture
@@ -173,3 +175,23 @@ def test_a_checked_list_not_confirmed_within_a_week_is_deleted_and_its_page_says
     assert waiting.stored_as == "" and len(list(settings.DVCTT_UPLOAD_DIR.iterdir())) == 1  # the new list's
     page = client.get(reverse("submissions:dossier_job", args=[waiting.pk])).content.decode()
     assert "tệp đã được xóa" in page and "Xác nhận nhập danh sách" not in page
+
+
+@pytest.mark.parametrize("lists", [1, 10])
+def test_the_upload_and_job_pages_read_as_many_queries_for_one_list_as_for_ten(reference, staff, client_for, lists,
+                                                                               django_assert_max_num_queries):
+    """The upload page shows the person's recent lists (at most 10) and the job page one list's
+    preview, with its per-month table and refusals, read from the job's stored outcome."""
+    client = client_for(staff)
+    for _ in range(lists):
+        client.post(reverse("submissions:dossier_upload"), {
+            "file": SimpleUploadedFile(SAMPLE.name, SAMPLE.read_bytes()), "source": "Một cửa huyện Đức Thọ"})
+    job = DossierImportJob.objects.latest("pk")
+    with django_assert_max_num_queries(UPLOAD_PAGE_QUERIES):
+        assert client.get(reverse("submissions:dossier_upload")).status_code == 200
+    with django_assert_max_num_queries(JOB_PAGE_QUERIES):
+        page = client.get(reverse("submissions:dossier_job", args=[job.pk]))
+    assert "60 hồ sơ: 60 mới" in page.content.decode()
+    client.post(reverse("submissions:dossier_confirm", args=[job.pk]))
+    with django_assert_max_num_queries(JOB_PAGE_QUERIES):
+        assert "60 hồ sơ mới" in client.get(reverse("submissions:dossier_job", args=[job.pk])).content.decode()
