@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from targets.arithmetic import Measure, Status
+from targets.arithmetic import Measure, Scoring, Status
 from targets.models import TargetRule
 from targets.breakdowns import ProcedureLine
 from targets.results import Progress, RuleProgress
@@ -46,7 +46,7 @@ class Rate:
 class Column:
     key: str
     header: str
-    kind: str  # text | count | rate | value | target | status | points
+    kind: str  # text | count | rate | value | target | status | points | score
     rule: TargetRule | None = None
     width: int = 12
     order: str = ""
@@ -82,11 +82,16 @@ ASPECT_LABELS = {
     "target": _("chỉ tiêu"),
     "status": _("đánh giá"),
     "shortfall": _("còn thiếu"),
+    "earned": _("điểm"),
+    "forecast": _("dự báo điểm"),
+    "counted": _("thủ tục được tính"),
+    "of": _("thủ tục trong phạm vi"),
 }
 
 ASPECT_KINDS = {
     "online": "count", "total": "count", "rate": "rate", "value": "value", "target": "target",
-    "status": "status", "shortfall": "count",
+    "status": "status", "shortfall": "count", "earned": "score", "forecast": "score",
+    "counted": "count", "of": "count",
 }
 
 
@@ -115,36 +120,53 @@ def overview_columns(rules) -> list[Column]:
     # The points come right after the unit, so they stay in view on a 1366-px screen; the kind
     # is a filter (and shows in which rule columns a unit has figures).
     # Narrow enough that three rules print on one A4 landscape page at 9 pt (reports.workbooks).
+    # A policy that earns points (a proportional rule, Decision 766) shows each unit's score and,
+    # per proportional rule, the points earned; the 2020 letter's overview stays as it was.
     unit_name, unit_code, position = _unit_columns(with_kind=False)
-    narrow = {"value": 9, "target": 8, "status": 9, "shortfall": 7}
+    narrow = {"value": 9, "target": 8, "status": 9, "shortfall": 7, "earned": 7}
+    scored = earns_points(rules)
     return [
         replace(unit_name, width=15),
         replace(unit_code, width=11),
+        *([Column("score", _("Điểm"), "score", width=7)] if scored else []),
         Column("points", _("Điểm trừ"), "points", width=7),
         replace(position, width=7),
         *[replace(column, width=narrow[column.key.split("_", 1)[1]])
-          for column in _rule_columns(rules, lambda rule: ["value", "target", "status", "shortfall"])],
+          for column in _rule_columns(rules, lambda rule: ["value", "target", "status", "shortfall",
+                                                           *(["earned"] if rule.scoring == Scoring.PROPORTIONAL else [])])],
         Column("reported", _("Số liệu"), "text", width=12),
     ]
+
+
+def earns_points(rules) -> bool:
+    """Whether some rule earns points (proportional), so that a score is worth showing."""
+    return any(rule.scoring == Scoring.PROPORTIONAL for rule in rules)
 
 
 def scoring_columns(rules) -> list[Column]:
     """A sheet of the scoring workbook: per rule online, total, rate, target, status, shortfall."""
 
     def aspects(rule):
+        earned = ["earned", "forecast"] if rule.scoring == Scoring.PROPORTIONAL else []
+        if rule.measure in (Measure.COVERAGE, Measure.CATALOG_SHARE):  # procedures, not dossiers
+            return ["counted", "of", "rate", "target", "status", "shortfall", *earned]
         if rule.measure == Measure.RATE:
-            return ["online", "total", "rate", "target", "status", "shortfall"]
-        return ["online", "total", "target", "status", "shortfall"]
+            return ["online", "total", "rate", "target", "status", "shortfall", *earned]
+        return ["online", "total", "target", "status", "shortfall", *earned]
 
     return [
         *_unit_columns(with_kind=False),
         *_rule_columns(rules, aspects),
         Column("points", _("Điểm trừ"), "points", width=7),
         Column("flagged", _("Bị trừ điểm"), "text", width=8),
+        *([Column("score", _("Điểm"), "score", width=7)] if earns_points(rules) else []),
     ]
 
 
 def _rate_of(rule: RuleProgress) -> Rate:
+    """A rate's sums; for a share of procedures, the procedures counted of those in scope."""
+    if rule.of is not None:
+        return Rate(rule.counted, rule.of, rule.rate)
     return Rate(rule.online, rule.total, rule.rate)
 
 
@@ -154,8 +176,12 @@ def _rule_cells(index: int, rule: TargetRule, progress: RuleProgress | None) -> 
         cells = {key(aspect): None for aspect in ASPECT_KINDS}
         cells[key("status") + "_order"] = status_order(None)
         return cells
-    rate = _rate_of(progress) if progress.measure == Measure.RATE else None
+    rate = _rate_of(progress) if progress.measure != Measure.COUNT else None
     return {
+        key("earned"): progress.earned,
+        key("counted"): progress.counted,
+        key("of"): progress.of,
+        key("forecast"): None if progress.forecast is None else progress.forecast.points,
         key("online"): progress.online,
         key("total"): progress.total,
         key("rate"): rate,
@@ -208,6 +234,7 @@ def unit_rows(progress: Progress, rules, *, unit_ids=None, status: str = "", kin
             "position": ranks.get(unit.pk, ""),
             "position_order": int(ranks.get(unit.pk, "0/0").split("/")[0]),
             "points": entry.points,
+            "score": entry.score,
             "flagged": str(_("Có") if entry.flagged else _("Không")),
             "entry": entry,
         }

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from submissions.dossiers import scope_q
 from submissions.models import DerivedMonth, Dossier, DossierCount, LockException, MonthComment
-from targets.arithmetic import Measure, Status, count_threshold_by
+from targets.arithmetic import Measure, Scoring, Status, count_threshold_by
 from dvctt_portal.figures import format_number, rate_percent
 from targets.breakdowns import ProcedureLine, monthly_series, procedure_breakdown
 from targets.completeness import Completeness, UnitCompleteness, compute_completeness, district_units
@@ -26,12 +26,21 @@ from submissions.rules import month_range_label
 from targets.models import TargetPolicy
 from targets.progress import compute_progress, compute_progress_many
 from targets.results import Progress, RuleProgress, UnitProgress
-from units.models import Unit
+from units.models import PROVINCE_KIND_LABELS, Unit, UnitKind
 
 from .charts import monthly_chart, progress_bar
 from .periods import Period
 from .rows import overview_columns, rules_shown, unit_rows
-from .wording import overall_status, rate_text, shortfall_sentence, status_label, target_text
+from .wording import (
+    earned_text,
+    forecast_text,
+    overall_status,
+    procedures_text,
+    shortfall_sentence,
+    status_label,
+    target_text,
+    value_text,
+)
 
 
 @dataclass
@@ -50,6 +59,18 @@ class RuleCard:
     @property
     def rule(self):
         return self.progress.rule
+
+    @property
+    def procedures_text(self) -> str:
+        return procedures_text(self.progress) if self.progress.of is not None else ""
+
+    @property
+    def earned_text(self) -> str:
+        return earned_text(self.progress) if self.progress.is_proportional else ""
+
+    @property
+    def forecast_text(self) -> str:
+        return forecast_text(self.progress)
 
     @property
     def pace(self) -> int | None:
@@ -78,6 +99,24 @@ class UnitDashboard:
     @property
     def statuses(self) -> Counter:
         return Counter(card.progress.status for card in self.cards)
+
+    @property
+    def scores(self) -> bool:
+        """Whether the policy earns points (a proportional rule): then the unit's score is shown."""
+        return any(card.progress.is_proportional for card in self.cards)
+
+    @property
+    def score_text(self) -> str:
+        return format_number(self.entry.score) if self.entry else ""
+
+    @property
+    def forecast_score_text(self) -> str:
+        """The score if every rule goes as its forecast says ("" at the policy's last month, or
+        when a rule cannot be forecast)."""
+        coming = [card.progress.forecast for card in self.cards]
+        if not coming or any(forecast is None or forecast.points is None for forecast in coming):
+            return ""
+        return format_number(sum((forecast.points for forecast in coming), Decimal(0)))
 
     @property
     def open_cards(self) -> list[RuleCard]:
@@ -155,15 +194,13 @@ def dossiers_url(unit: Unit, rule, policy, through: int) -> str | None:
 
 def rule_card(progress: RuleProgress, points, *, year: int, through: int, months=(1, 12),
               dossiers_query: str = "") -> RuleCard:
-    if progress.measure == Measure.RATE:
-        value, value_text = progress.rate, rate_text(progress.online, progress.total)
-    else:
-        value, value_text = progress.online, format_number(progress.online)
-    label = f"{value_text} / {target_text(progress.rule)} — {status_label(progress.status)}"
+    value = progress.online if progress.measure == Measure.COUNT else progress.rate
+    shown = value_text(progress)
+    label = f"{shown} / {target_text(progress.rule)} — {status_label(progress.status)}"
     return RuleCard(
         progress=progress,
         sentence=shortfall_sentence(progress),
-        value_text=value_text,
+        value_text=shown,
         target_text=target_text(progress.rule),
         bar=progress_bar(value, progress.target, label=label, status=progress.status.value),
         chart=monthly_chart(points, rule=progress.rule, year=year, through=through),
@@ -232,6 +269,12 @@ class Overview:
         """The units whose figures come from dossier lists (read when the page links to them)."""
         return units_with_lists(self.period.year, self.visible_units) if self.visible_units is not None else set()
 
+    @property
+    def scores(self) -> bool:
+        """Whether a rule shown earns points or measures procedures (Decision 766): the page says how."""
+        return any(rule.scoring == Scoring.PROPORTIONAL or rule.measure not in (Measure.COUNT, Measure.RATE)
+                   for rule in self.rules)
+
     def dossier_links(self) -> dict:
         """{column key: the URL of a row's dossiers} for each rule's value: a figure of a unit
         whose counts come from lists opens the dossiers behind it."""
@@ -276,6 +319,28 @@ class YearEnd:
     def scored(self) -> list[UnitProgress]:
         """The units some rule applies to (the others are "không áp dụng")."""
         return [entry for entry in self.progress.units if entry.rules]
+
+    @property
+    def proportional_rules(self) -> list:
+        """The rules that earn points (Decision 766); none under the 2020 letter."""
+        return [rule for rule in self.progress.rules if rule.scoring == Scoring.PROPORTIONAL]
+
+    @property
+    def score_tables(self) -> list[dict]:
+        """When rules earn points: one table per kind of unit, its units in the ranking's order
+        (highest score first), with the points of each proportional rule that applies to them."""
+        if not self.proportional_rules:
+            return []
+        tables = []
+        for kind in dict.fromkeys(entry.unit.kind for entry in self.scored):
+            ranking = self.progress.ranking(kind)
+            applied = {rule.code for entry in ranking for rule in entry.rules}
+            rules = [rule for rule in self.proportional_rules if rule.code in applied]
+            label = PROVINCE_KIND_LABELS[kind] if self.progress.policy.district.is_province else UnitKind(kind).label
+            tables.append({"kind": label, "rules": rules, "rows": [
+                {"position": f"{position}/{len(ranking)}", "entry": entry, "earned": [entry.rule(rule.code) for rule in rules]}
+                for position, entry in enumerate(ranking, start=1)]})
+        return tables
 
 
 def year_end(period: Period, *, visible_units, lock, record=None) -> YearEnd:

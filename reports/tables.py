@@ -16,7 +16,7 @@ from django_tables2.utils import AttributeDict
 from dvctt_portal.figures import format_number
 
 from .rows import Column, Rate
-from .wording import NOT_APPLICABLE, rate_text, status_label, target_text
+from .wording import NOT_APPLICABLE, NOT_SCORED, rate_text, status_label, target_text
 
 NUMERIC = {"th": {"class": "num"}, "td": {"class": "num"}}
 
@@ -97,6 +97,15 @@ class PointsColumn(CountColumn):
     pass
 
 
+class ScoreColumn(CountColumn):
+    """Points earned or a score (Decision 766): two decimals at most; "N/A" when a proportional
+    rule's value has no denominator."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", NOT_SCORED)
+        super().__init__(*args, **kwargs)
+
+
 COLUMN_CLASSES = {
     "text": ReportColumn,
     "count": CountColumn,
@@ -104,6 +113,7 @@ COLUMN_CLASSES = {
     "value": ValueColumn,
     "status": StatusColumn,
     "points": PointsColumn,
+    "score": ScoreColumn,
 }
 
 

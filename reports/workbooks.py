@@ -52,7 +52,7 @@ from .rows import (
     summary_rows,
     unit_rows,
 )
-from .wording import NOT_APPLICABLE, status_label, target_text
+from .wording import NOT_APPLICABLE, NOT_SCORED, status_label, target_text
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -63,6 +63,7 @@ PAPER_A4 = "9"  # the paperSize code of A4 in SpreadsheetML
 RATE_FORMAT = "0.0%"
 WHOLE_RATE_FORMAT = "0%"
 COUNT_FORMAT = "#,##0"
+SCORE_FORMAT = "0.00"
 GENERAL = "General"
 
 FONT_NAME = "Times New Roman"  # the font of administrative documents
@@ -158,7 +159,7 @@ STATUS_STYLES = {Status.MISSED: MISSED, Status.AT_RISK: AT_RISK, Status.NO_DATA:
 # A number cell by (number format, whether its rule is missed for the unit: filled light red).
 NUMBER_STYLES = {(GENERAL, False): TEXT, (GENERAL, True): "dvctt text missed"}
 for _number_format, _name in ((COUNT_FORMAT, "dvctt count"), (RATE_FORMAT, "dvctt rate"),
-                              (WHOLE_RATE_FORMAT, "dvctt whole rate")):
+                              (WHOLE_RATE_FORMAT, "dvctt whole rate"), (SCORE_FORMAT, "dvctt score")):
     NUMBER_STYLES[_number_format, False] = _name
     FORMATS[_name] = _format(border=BORDER, number_format=_number_format, alignment=Alignment(vertical="top"))
     NUMBER_STYLES[_number_format, True] = f"{_name} missed"
@@ -201,8 +202,9 @@ def rate_value(rate: Rate | None) -> float | None:
 
 
 def target_value(target, measure: str):
-    """A rate target as a fraction (25 → 0.25, shown 25%), a count target as an integer."""
-    if measure == Measure.RATE:
+    """A percent target (a rate, a share of procedures) as a fraction (25 → 0.25, shown 25%), a
+    count target as an integer."""
+    if measure != Measure.COUNT:
         return float(Fraction(target) / 100), WHOLE_RATE_FORMAT if target == target.to_integral_value() else RATE_FORMAT
     return int(target), COUNT_FORMAT
 
@@ -229,6 +231,10 @@ def data_cell(ws, column: Column, row: dict) -> WriteOnlyCell:
         return text_cell(ws, NOT_APPLICABLE if value is None else status_label(value), STATUS_STYLES.get(value, TEXT))
     if kind == "points":  # points lost are marked like a missed status
         return number_cell(ws, points_value(value), style=MISSED if value else TEXT)
+    if kind == "score":  # points earned, a score: "N/A" when a proportional rule has no value
+        if value is None:
+            return text_cell(ws, NOT_SCORED, TEXT)
+        return number_cell(ws, float(value), number_format=SCORE_FORMAT)
     missed = _status_of(column, row) == Status.MISSED
     if kind == "count" or (kind == "value" and not isinstance(value, Rate)):
         return number_cell(ws, value, number_format=COUNT_FORMAT, missed=missed)

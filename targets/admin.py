@@ -112,8 +112,8 @@ class TargetPolicyAdmin(FoldedSearch, LockedPolicyReadOnly, ServiceWrites, Simpl
 class TargetRuleAdmin(FoldedSearch, LockedPolicyReadOnly, ServiceWrites, SimpleHistoryAdmin):
     refusals = (services.PolicyLocked, unit_services.Refused)
     form = TargetRuleForm
-    list_display = ["code", "label", "policy", "unit_kind", "unit", "authority", "measure", "target", "points"]
-    list_filter = ["policy__year", "policy__district", "measure", "unit_kind", "authority"]
+    list_display = ["code", "label", "policy", "unit_kind", "unit", "authority", "measure", "scoring", "target", "points"]
+    list_filter = ["policy__year", "policy__district", "measure", "scoring", "unit_kind", "authority"]
     search_fields = ["code", "label"]
     list_select_related = ["policy", "unit"]
     autocomplete_fields = ["unit"]

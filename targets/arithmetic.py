@@ -5,8 +5,8 @@ only place in the portal where a status or a shortfall is computed; the percenta
 dvctt_portal.figures.rate_percent, which the pages of every app also show.
 """
 
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
 from math import ceil
@@ -25,6 +25,16 @@ class Status(StrEnum):
 class Measure(StrEnum):
     COUNT = "count"
     RATE = "rate"
+    COVERAGE = "coverage"  # 766's 3.2: share of the online procedures in scope that received an online dossier
+    CATALOG_SHARE = "catalog_share"  # 766's 3.1: share of the procedures in scope offered at the rule's level
+
+
+PERCENT_MEASURES = (Measure.RATE, Measure.COVERAGE, Measure.CATALOG_SHARE)  # targets are percentages (≤ 100)
+
+
+class Scoring(StrEnum):
+    DEDUCT = "deduct"  # the 2020 letter: the rule's points are lost when it is missed
+    PROPORTIONAL = "proportional"  # Decision 766: points × min(1, value ÷ target) are earned
 
 
 def rate_fraction(online: int, total: int) -> Fraction | None:
@@ -98,6 +108,97 @@ def evaluate(*, measure: str, target: Decimal, online: int, total: int, through:
             status = Status.ON_TRACK if met else Status.AT_RISK
         return Outcome(status=status, shortfall=rate_shortfall(online, total, target), rate=rate_percent(online, total))
     raise ValueError(f"unknown measure {measure!r}")
+
+
+def share_shortfall(counted: int, of: int, percent: Decimal) -> int:
+    """Procedures still to add to `counted` (of `of`) to reach p %: the smallest whole x ≥ 0 with
+    (counted + x) × 100 ≥ p × of. The catalog is fixed, so with p ≤ 100 it is at most of − counted."""
+    return max(0, ceil(Fraction(percent) * of / 100 - counted))
+
+
+def evaluate_share(*, target: Decimal, counted: int, of: int, final: bool) -> Outcome:
+    """Status and shortfall (in procedures) of a share of procedures — coverage or catalog share —
+    against a target in percent: as a rate, but what is short is procedures, not dossiers."""
+    if of == 0:
+        return Outcome(status=Status.NO_DATA, shortfall=None, rate=None)
+    met = Fraction(counted * 100) >= Fraction(target) * of
+    if final:
+        status = Status.MET if met else Status.MISSED
+    else:
+        status = Status.ON_TRACK if met else Status.AT_RISK
+    return Outcome(status=status, shortfall=share_shortfall(counted, of, target), rate=rate_percent(counted, of))
+
+
+POINTS_QUANTUM = Decimal("0.01")
+
+
+def _points(value: Fraction) -> Decimal:
+    """Points to two decimals, half-up, from the exact fraction (once, never from a rounded value)."""
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(POINTS_QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def earned_points(*, points: Decimal, value: Fraction | None, target: Decimal) -> Decimal | None:
+    """Decision 766's proportional score: the rule's full points at or above the target, else
+    value × points ÷ target, to two decimals. None ("N/A", not 0) when the value has no
+    denominator; a target of 0 is always reached."""
+    if value is None:
+        return None
+    target_fraction = Fraction(target)
+    if target_fraction == 0 or value >= target_fraction:
+        return _points(Fraction(points))
+    return _points(Fraction(points) * max(value, Fraction(0)) / target_fraction)
+
+
+def measured_value(*, measure: str, online: int, total: int, counted: int = 0, of: int = 0) -> Fraction | None:
+    """A rule's value exactly, in its own unit: dossiers for a count, percent for the others
+    (None when a percentage has no denominator)."""
+    if measure == Measure.COUNT:
+        return Fraction(online)
+    if measure == Measure.RATE:
+        return None if total == 0 else Fraction(online * 100, total)
+    return None if of == 0 else Fraction(counted * 100, of)
+
+
+def rule_points(*, scoring: str, points: Decimal, value: Fraction | None, target: Decimal, met: bool) -> Decimal | None:
+    """What a rule adds to a unit's score: its earned points (proportional), or minus its points
+    when missed (deduct; 0 when met). None when a proportional rule has no value ("N/A")."""
+    if scoring == Scoring.PROPORTIONAL:
+        return earned_points(points=points, value=value, target=target)
+    return Decimal("0") if met else -Decimal(points)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """The year-end value if the rest of the policy's months go as the last three did: always a
+    forecast, never a result. `value`: dossiers (count) or percent, two decimals; None when it
+    has no denominator. `points`: what the rule would add to the score (rule_points)."""
+
+    value: Decimal | None
+    points: Decimal | None
+    exact: Fraction | None = field(default=None, compare=False)  # before rounding, for a page to round once
+
+
+def forecast(*, measure: str, scoring: str, target: Decimal, points: Decimal, online: int, total: int,
+             recent_online: int, recent_total: int, recent_months: int, months_left: int,
+             counted: int = 0, of: int = 0) -> Forecast:
+    """Extrapolate the last `recent_months` months (three, or fewer early in the year) over the
+    `months_left`. Dossiers: so far + the recent monthly average × the months left. A share of
+    procedures does not grow by extrapolation: a procedure that received online dossiers in the
+    last months is already counted, and the catalog is the year's — its forecast is its value."""
+    if measure in (Measure.COUNT, Measure.RATE):
+        factor = Fraction(months_left, recent_months) if recent_months else Fraction(0)
+        year_online = online + recent_online * factor
+        year_total = total + recent_total * factor
+        if measure == Measure.COUNT:
+            value = year_online
+        else:
+            value = None if year_total == 0 else year_online * 100 / year_total
+    else:
+        value = None if of == 0 else Fraction(counted * 100, of)
+    met = value is not None and value >= Fraction(target)
+    return Forecast(value=None if value is None else _points(value), exact=value,
+                    points=None if value is None else rule_points(scoring=scoring, points=points, value=value,
+                                                                  target=target, met=met))
 
 
 def combined_rate(pairs) -> Decimal | None:

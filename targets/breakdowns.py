@@ -12,7 +12,7 @@ from dvctt_portal.figures import rate_percent
 from submissions.models import DossierCount, Procedure
 from units.models import Unit
 
-from .arithmetic import Outcome, evaluate
+from .arithmetic import Measure, Outcome, evaluate
 from .models import TargetPolicy
 from .progress import handled_by_unit_expression, offered_in_year_q
 from .results import ScopeKey, rule_covers
@@ -93,9 +93,10 @@ class MonthPoint:
 
 
 def monthly_series(policy: TargetPolicy, unit: Unit, through: int) -> dict[str, list[MonthPoint]]:
-    """For each rule that applies to the unit, month by month: that month's online and total
-    dossiers and the cumulative status. Queries: the rules (1), the counts by month (1)."""
-    rules = [rule for rule in policy.rules.all() if rule.applies_to(unit)]
+    """For each rule on dossiers (a count or a rate) that applies to the unit, month by month:
+    that month's online and total dossiers and the cumulative status (a share of procedures has
+    no monthly series). Queries: the rules (1), the counts by month (1)."""
+    rules = [rule for rule in policy.rules.all() if rule.applies_to(unit) and rule.measure in (Measure.COUNT, Measure.RATE)]
     rows = (
         DossierCount.objects.filter(offered_in_year_q(policy.year), unit=unit, year=policy.year,
                                     month__gte=policy.first_month, month__lte=min(through, policy.last_month))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from units.models import Unit
 
-from .arithmetic import Outcome, Status
+from .arithmetic import Forecast, Outcome, Status
 from .results import Progress, RuleProgress, UnitProgress
 
 if TYPE_CHECKING:
@@ -45,9 +45,11 @@ def progress_document(progress: Progress, completeness: "Completeness | None" = 
                         "rate": None if rule.rate is None else f"{rule.rate:.2f}",
                         "status": rule.status.value,
                         "shortfall": rule.shortfall,
+                        **_scoring_fields(rule),
                     }
                     for rule in entry.rules
                 ],
+                "score": decimal_string(entry.score),
                 **_unit_completeness(completeness, entry.unit.pk),
             }
             for entry in progress.units
@@ -64,6 +66,44 @@ def progress_document(progress: Progress, completeness: "Completeness | None" = 
             (entry := completeness.for_unit(unit.unit.pk)) is None or entry.complete for unit in progress.units
         )
     return document
+
+
+def _optional_decimal(value: Decimal | None) -> str | None:
+    return None if value is None else decimal_string(value)
+
+
+def _scoring_fields(rule: RuleProgress) -> dict:
+    """Issue 19's fields beside the 2020 ones: how the rule scores, the points a proportional rule
+    earns (null for a deduct rule, or when its value has no denominator), the forecast (null once
+    the policy's last month is counted) and, for a share of procedures, the procedures counted of
+    those in scope."""
+    fields = {
+        "scoring": rule.scoring,
+        "earned": _optional_decimal(rule.earned),
+        "forecast": None if rule.forecast is None else {
+            "value": _optional_decimal(rule.forecast.value), "points": _optional_decimal(rule.forecast.points)},
+    }
+    if rule.of is not None:
+        fields["procedures"] = {"counted": rule.counted, "of": rule.of}
+    return fields
+
+
+# Fields a document locked before issue 19 does not have: verify_result leaves them out of the comparison.
+FIELDS_SINCE_SCORING = frozenset({"scoring", "earned", "forecast", "procedures", "score"})
+
+
+def as_recorded(recorded, now):
+    """`now` without the fields the recorded document never had (FIELDS_SINCE_SCORING), so a year
+    locked before they existed still verifies; any other difference still shows."""
+    if isinstance(recorded, dict) and isinstance(now, dict):
+        return {key: as_recorded(recorded.get(key), value) for key, value in now.items()
+                if key in recorded or key not in FIELDS_SINCE_SCORING}
+    if isinstance(recorded, list) and isinstance(now, list):
+        key = _list_key(recorded + now)
+        if key is not None:
+            old = {item[key]: item for item in recorded}
+            return [as_recorded(old.get(item[key], {}), item) if item[key] in old else item for item in now]
+    return now
 
 
 def _unit_completeness(completeness, unit_id: int) -> dict:
@@ -97,7 +137,7 @@ def _number(value: Decimal):
 
 CSV_COLUMNS = [
     "unit_code", "unit_name", "kind", "rule", "measure", "target", "online", "total", "rate", "status",
-    "shortfall", "points", "flagged",
+    "shortfall", "points", "flagged", "scoring", "earned", "forecast_value", "forecast_points", "score",
 ]
 
 
@@ -118,7 +158,12 @@ def progress_rows(progress: Progress):
                 "status": rule.status.value,
                 "shortfall": "" if rule.shortfall is None else rule.shortfall,
                 "points": decimal_string(rule.points_lost),
-                "flagged": "yes" if rule.is_missed else "no",
+                "flagged": "yes" if rule.is_missed and not rule.is_proportional else "no",
+                "scoring": rule.scoring,
+                "earned": _optional_decimal(rule.earned) or "",
+                "forecast_value": "" if rule.forecast is None else _optional_decimal(rule.forecast.value) or "",
+                "forecast_points": "" if rule.forecast is None else _optional_decimal(rule.forecast.points) or "",
+                "score": decimal_string(entry.score),
             }
 
 
@@ -172,6 +217,12 @@ def _list_key(items) -> str | None:
     return next((key for key in ("district_code", "unit_code", "rule") if all(key in item for item in items)), None)
 
 
+def _forecast_of(recorded: dict | None) -> Forecast | None:
+    if recorded is None:
+        return None
+    return Forecast(*(None if recorded[key] is None else Decimal(recorded[key]) for key in ("value", "points")))
+
+
 def progress_from_document(policy, document: dict, *, unit_ids=None) -> Progress:
     """The progress a stored document records (a locked year's official result), as the engine's
     results, so pages and workbooks show exactly what was locked. Two queries: the units, the rules
@@ -188,6 +239,9 @@ def progress_from_document(policy, document: dict, *, unit_ids=None) -> Progress
             RuleProgress(
                 rule=rules[line["rule"]], online=line["online"], total=line["total"],
                 outcome=Outcome(Status(line["status"]), line["shortfall"], None if line["rate"] is None else Decimal(line["rate"])),
+                counted=(line.get("procedures") or {}).get("counted"), of=(line.get("procedures") or {}).get("of"),
+                earned=None if line.get("earned") is None else Decimal(line["earned"]),
+                forecast=_forecast_of(line.get("forecast")),
             )
             for line in entry["rules"]
             if line["rule"] in rules

@@ -59,6 +59,13 @@ class TargetPolicy(models.Model):
 class Measure(models.TextChoices):
     COUNT = "count", _("Số hồ sơ trực tuyến")
     RATE = "rate", _("Tỷ lệ hồ sơ trực tuyến (%)")
+    COVERAGE = "coverage", _("Tỷ lệ dịch vụ công trực tuyến có phát sinh hồ sơ trực tuyến (%)")
+    CATALOG_SHARE = "catalog_share", _("Tỷ lệ thủ tục cung cấp dịch vụ công trực tuyến (%)")
+
+
+class Scoring(models.TextChoices):
+    DEDUCT = "deduct", _("Trừ điểm khi không đạt")
+    PROPORTIONAL = "proportional", _("Tính điểm theo tỷ lệ đạt được (Quyết định 766)")
 
 
 class TargetRule(models.Model):
@@ -87,20 +94,25 @@ class TargetRule(models.Model):
         default=False,
         help_text=_("Với phòng, ban: chỉ tính các thủ tục mà đơn vị là nơi giải quyết."),
     )
-    measure = models.CharField(_("cách đo"), max_length=10, choices=Measure.choices)
+    measure = models.CharField(_("cách đo"), max_length=20, choices=Measure.choices)
+    scoring = models.CharField(
+        _("cách tính điểm"), max_length=20, choices=Scoring.choices, default=Scoring.DEDUCT,
+        help_text=_("Trừ điểm: mất số điểm của chỉ tiêu khi không đạt. Theo tỷ lệ: được số điểm × min(1, kết quả ÷ chỉ tiêu)."),
+    )
     target = models.DecimalField(
         _("chỉ tiêu"),
         max_digits=9,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
-        help_text=_("Số hồ sơ (cách đo theo số) hoặc phần trăm (cách đo theo tỷ lệ)."),
+        help_text=_("Số hồ sơ (cách đo theo số) hoặc phần trăm (các cách đo theo tỷ lệ)."),
     )
     points = models.DecimalField(
-        _("điểm thi đua bị trừ khi không đạt"),
+        _("điểm của chỉ tiêu"),
         max_digits=6,
         decimal_places=2,
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Trừ điểm: số điểm bị trừ khi không đạt. Theo tỷ lệ: số điểm tối đa, được đủ khi đạt chỉ tiêu."),
     )
     sort_order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
@@ -118,7 +130,7 @@ class TargetRule(models.Model):
                 name="rule_applies_to_kind_or_unit",
             ),
             models.CheckConstraint(
-                condition=~models.Q(measure="rate") | models.Q(target__lte=100), name="rule_rate_at_most_100"
+                condition=models.Q(measure="count") | models.Q(target__lte=100), name="rule_percent_at_most_100"
             ),
             models.CheckConstraint(condition=models.Q(target__gte=0, points__gte=0), name="rule_not_negative"),
         ]
@@ -130,7 +142,7 @@ class TargetRule(models.Model):
         errors = {}
         if bool(self.unit_kind) == bool(self.unit_id):
             errors["unit_kind"] = _("Chọn đúng một trong hai: loại đơn vị, hoặc một đơn vị cụ thể.")
-        if self.measure == Measure.RATE and self.target is not None and self.target > 100:
+        if self.measure != Measure.COUNT and self.target is not None and self.target > 100:
             errors["target"] = _("Chỉ tiêu tỷ lệ không được vượt quá 100 %.")
         if self.measure == Measure.COUNT and self.target is not None and self.target != self.target.to_integral_value():
             errors["target"] = _("Chỉ tiêu theo số hồ sơ phải là số nguyên.")

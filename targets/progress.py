@@ -9,16 +9,17 @@ This module only gathers the sums.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.db.models import BooleanField, Case, F, Max, Q, Sum, Value, When, prefetch_related_objects
+from django.db.models import BooleanField, Case, Count, F, Max, Q, Sum, Value, When, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from submissions import rules as count_rules
-from submissions.models import Authority, DossierCount, Procedure
+from submissions.models import TARGET_MIN_LEVEL, Authority, DossierCount, Procedure
 from units import rules as unit_rules
 from units.models import District, Unit, UnitKind
 
-from .arithmetic import evaluate
+from .arithmetic import Measure, Scoring, evaluate, evaluate_share, forecast, measured_value, rule_points
 from .models import TargetPolicy, TargetRule
 from .results import PolicyNotFound, Progress, RuleProgress, ScopeKey, UnitProgress, rule_covers
 
@@ -37,12 +38,35 @@ def handled_by_unit_expression():
     )
 
 
+class ScopeSums(NamedTuple):
+    """A unit's sums over one scope: dossiers online and in all, the procedures that received at
+    least one online dossier, and the dossiers of the last (up to) three months counted."""
+
+    online: int = 0
+    total: int = 0
+    covered: int = 0
+    recent_online: int = 0
+    recent_total: int = 0
+
+    def __add__(self, other):
+        return ScopeSums(*(mine + theirs for mine, theirs in zip(self, other)))
+
+
+RECENT_MONTHS = 3  # a forecast extrapolates the last three months counted
+
+
+def recent_from(*, first_month: int, through: int) -> int:
+    """The first of the (up to) three last months counted, never before the policy's first."""
+    return max(first_month, through - RECENT_MONTHS + 1)
+
+
 def scoped_sums(*, district_ids, year: int, through: int, unit_ids=None, first_month: int = 1):
     """THE aggregated query: Σ online and Σ total per unit and scope, `first_month` (January) →
     `through`, for the units of the administrations `district_ids` (one district, a province's
-    districts, a province's communes: one query).
+    districts, a province's communes: one query) — with, in the same query, the procedures that
+    received an online dossier (coverage) and the sums of the last three months (forecast).
 
-    Returns {unit_id: {ScopeKey: (online, total)}}.
+    Returns {unit_id: {ScopeKey: ScopeSums}}.
     """
     district_ids = list(district_ids)
     district_filter = (
@@ -58,16 +82,20 @@ def scoped_sums(*, district_ids, year: int, through: int, unit_ids=None, first_m
     )
     if unit_ids is not None:
         counts = counts.filter(unit_id__in=unit_ids)
+    recent = Q(month__gte=recent_from(first_month=first_month, through=through))
     rows = (
         counts.annotate(handled_by_unit=handled_by_unit_expression())
         .values("unit_id", "procedure__authority", "procedure__online_level", "handled_by_unit")
-        .annotate(online_sum=Sum("online"), total_sum=Sum("total"))
+        .annotate(online_sum=Sum("online"), total_sum=Sum("total"),
+                  covered=Count("procedure_id", filter=Q(online__gt=0), distinct=True),
+                  recent_online=Sum("online", filter=recent), recent_total=Sum("total", filter=recent))
         .order_by()
     )
-    sums: dict[int, dict[ScopeKey, tuple[int, int]]] = defaultdict(dict)
+    sums: dict[int, dict[ScopeKey, ScopeSums]] = defaultdict(dict)
     for row in rows:
         key = ScopeKey(row["procedure__authority"], row["procedure__online_level"], bool(row["handled_by_unit"]))
-        sums[row["unit_id"]][key] = (row["online_sum"] or 0, row["total_sum"] or 0)
+        sums[row["unit_id"]][key] = ScopeSums(row["online_sum"] or 0, row["total_sum"] or 0, row["covered"] or 0,
+                                              row["recent_online"] or 0, row["recent_total"] or 0)
     return sums
 
 
@@ -76,16 +104,23 @@ class Reportable:
     """What each unit can report on in a year (the catalog's scopes): a rule with nothing in
     scope for a unit, and no dossiers under it, does not apply to that unit ("không áp dụng")."""
 
-    communes: dict[int, set[ScopeKey]] = field(default_factory=lambda: defaultdict(set))  # by district id
-    departments: dict[int, set[ScopeKey]] = field(default_factory=lambda: defaultdict(set))  # by department id
+    # {scope: procedures offered that year}, every level (a share of the catalog counts level 2 too)
+    communes: dict[int, dict[ScopeKey, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))  # by district id
+    departments: dict[int, dict[ScopeKey, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))  # by department id
 
-    def scopes_of(self, unit: Unit) -> set[ScopeKey]:
+    def scopes_of(self, unit: Unit) -> dict[ScopeKey, int]:
         if unit.kind == UnitKind.DEPARTMENT:
-            return self.departments.get(unit.pk, set())
-        return self.communes.get(unit.district_id, set())
+            return self.departments.get(unit.pk, {})
+        return self.communes.get(unit.district_id, {})
 
     def applies(self, rule: TargetRule, unit: Unit) -> bool:
-        return any(rule_covers(rule, scope) for scope in self.scopes_of(unit))
+        """Some online procedure (level 3/4) of the rule's scope is one the unit reports on."""
+        return any(scope.online_level >= TARGET_MIN_LEVEL and rule_covers(rule, scope) for scope in self.scopes_of(unit))
+
+    def procedures(self, rule: TargetRule, unit: Unit, *, any_level: bool = False) -> int:
+        """The procedures offered that year in the rule's scope that the unit reports on: at the
+        rule's level (coverage's denominator, catalog share's numerator) or at any level."""
+        return sum(count for scope, count in self.scopes_of(unit).items() if rule_covers(rule, scope, any_level=any_level))
 
 
 def reportable_scopes(*, district_ids, year: int) -> Reportable:
@@ -95,29 +130,28 @@ def reportable_scopes(*, district_ids, year: int) -> Reportable:
     district_ids = set(district_ids)
     reportable = Reportable()
     procedures = (
-        Procedure.objects.offered_in(year).online()
+        Procedure.objects.offered_in(year)
         .filter(Q(authority=Authority.COMMUNE) | Q(department__district_id__in=district_ids))
         .values_list("authority", "online_level", "department_id", "department__district_id")
-        .distinct()
+        .annotate(procedures=Count("id"))
         .order_by()
     )
-    for authority, level, department_id, department_district_id in procedures:
+    for authority, level, department_id, department_district_id, count in procedures:
         if department_id is None:
             for district_id in district_ids:
-                reportable.communes[district_id].add(ScopeKey(authority, level, False))
+                reportable.communes[district_id][ScopeKey(authority, level, False)] += count
         else:
-            reportable.communes[department_district_id].add(ScopeKey(authority, level, False))
-            reportable.departments[department_id].add(ScopeKey(authority, level, True))
+            reportable.communes[department_district_id][ScopeKey(authority, level, False)] += count
+            reportable.departments[department_id][ScopeKey(authority, level, True)] += count
     return reportable
 
 
-def sum_for_rule(rule: TargetRule, unit_sums: dict[ScopeKey, tuple[int, int]]) -> tuple[int, int]:
-    online = total = 0
-    for scope, (scope_online, scope_total) in unit_sums.items():
+def sum_for_rule(rule: TargetRule, unit_sums: dict[ScopeKey, ScopeSums]) -> ScopeSums:
+    summed = ScopeSums()
+    for scope, scope_sums in unit_sums.items():
         if rule_covers(rule, scope):
-            online += scope_online
-            total += scope_total
-    return online, total
+            summed += scope_sums
+    return summed
 
 
 def get_policy(*, year: int, district: District | None = None) -> TargetPolicy:
@@ -149,14 +183,45 @@ def _assemble(policy: TargetPolicy, through: int, rules, unit_list, sums, report
         for rule in rules:
             if not rule.applies_to(unit):
                 continue
-            online, total = sum_for_rule(rule, sums.get(unit.pk, {}))
-            if total == 0 and not reportable.applies(rule, unit):
+            summed = sum_for_rule(rule, sums.get(unit.pk, {}))
+            if summed.total == 0 and not reportable.applies(rule, unit):
                 continue
-            outcome = evaluate(measure=rule.measure, target=rule.target, online=online, total=total, through=through,
-                               first_month=policy.first_month, last_month=policy.last_month)
-            entry.rules.append(RuleProgress(rule=rule, online=online, total=total, outcome=outcome))
+            entry.rules.append(rule_progress(policy, through, rule, summed, reportable, unit))
         results.append(entry)
     return Progress(policy=policy, through=through, rules=rules, units=results)
+
+
+def rule_progress(policy: TargetPolicy, through: int, rule: TargetRule, summed: ScopeSums, reportable: Reportable,
+                  unit: Unit) -> RuleProgress:
+    """One unit under one rule, from its sums: status, shortfall, the points a proportional rule
+    earns and, before the policy's last month, the forecast."""
+    counted = of = None
+    if rule.measure == Measure.COVERAGE:
+        # procedures it reports on; one it had dossiers under without reporting on it (a
+        # department's counts under another's procedure) never lifts the share past 100 %
+        of = reportable.procedures(rule, unit)
+        counted = min(summed.covered, of)
+    elif rule.measure == Measure.CATALOG_SHARE:
+        counted, of = reportable.procedures(rule, unit), reportable.procedures(rule, unit, any_level=True)
+    final = through >= policy.last_month
+    if counted is None:
+        outcome = evaluate(measure=rule.measure, target=rule.target, online=summed.online, total=summed.total,
+                           through=through, first_month=policy.first_month, last_month=policy.last_month)
+    else:
+        outcome = evaluate_share(target=rule.target, counted=counted, of=of, final=final)
+    value = measured_value(measure=rule.measure, online=summed.online, total=summed.total, counted=counted or 0, of=of or 0)
+    earned = None
+    if rule.scoring == Scoring.PROPORTIONAL:
+        earned = rule_points(scoring=rule.scoring, points=rule.points, value=value, target=rule.target, met=False)
+    coming, last_counted = None, policy_through(policy, through)
+    if not final and last_counted >= policy.first_month:
+        coming = forecast(measure=rule.measure, scoring=rule.scoring, target=rule.target, points=rule.points,
+                          online=summed.online, total=summed.total, recent_online=summed.recent_online,
+                          recent_total=summed.recent_total,
+                          recent_months=last_counted - recent_from(first_month=policy.first_month, through=last_counted) + 1,
+                          months_left=policy.last_month - last_counted, counted=counted or 0, of=of or 0)
+    return RuleProgress(rule=rule, online=summed.online, total=summed.total, outcome=outcome, counted=counted, of=of,
+                        earned=earned, forecast=coming)
 
 
 UNIT_ORDER = ("kind", "sort_order", "code")

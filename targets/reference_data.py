@@ -24,7 +24,7 @@ from units.roles import Role
 from units.rules import month_after, month_of, unit_exists_in_month
 from units.services import assign_role, reorganize, save_district, save_unit
 
-from .models import TargetPolicy, TargetRule
+from .models import Scoring, TargetPolicy, TargetRule
 
 REFERENCE_FILE = Path(settings.BASE_DIR) / "fixtures" / "duc_tho_2020.json"
 
@@ -193,6 +193,7 @@ def _load_policy(district: District, policy_row: dict, units_by_code: dict) -> i
             "min_online_level": rule_row["min_online_level"],
             "own_procedures_only": rule_row["own_procedures_only"],
             "measure": rule_row["measure"],
+            "scoring": rule_row.get("scoring", Scoring.DEDUCT),
             "target": Decimal(rule_row["target"]),
             "points": Decimal(rule_row["points"]),
             "sort_order": rule_row.get("sort_order", 0),

@@ -2,13 +2,13 @@
 labels of the statuses. Plain data, built by targets.progress; read by the reports."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit
 
-from .arithmetic import Outcome, Status, combined_rate
+from .arithmetic import Forecast, Outcome, Scoring, Status, combined_rate
 from .models import TargetPolicy, TargetRule
 
 STATUS_LABELS = {
@@ -33,21 +33,32 @@ class ScopeKey:
     handled_by_unit: bool
 
 
-def rule_covers(rule: TargetRule, scope: ScopeKey) -> bool:
-    """Whether dossiers of this scope count for the rule (the year is filtered in the query)."""
+def rule_covers(rule: TargetRule, scope: ScopeKey, *, any_level: bool = False) -> bool:
+    """Whether dossiers of this scope count for the rule (the year is filtered in the query);
+    `any_level`: whether its procedures are in the rule's scope whatever their online level."""
     return (
         scope.authority == rule.authority
-        and scope.online_level >= rule.min_online_level
+        and (any_level or scope.online_level >= rule.min_online_level)
         and (scope.handled_by_unit or not rule.own_procedures_only)
     )
 
 
 @dataclass(frozen=True)
 class RuleProgress:
+    """One unit under one rule. `counted` of `of`: for a share of procedures (coverage, catalog
+    share), the procedures counted and those in scope. `earned`: a proportional rule's points
+    (None for a deduct rule, or "N/A" when its value has no denominator). `forecast`: the
+    year-end value and points if the rest of the year goes as the last three months (None once
+    the policy's last month is counted)."""
+
     rule: TargetRule
     online: int
     total: int
     outcome: Outcome
+    counted: int | None = None
+    of: int | None = None
+    earned: Decimal | None = None
+    forecast: Forecast | None = None
 
     @property
     def code(self) -> str:
@@ -82,8 +93,24 @@ class RuleProgress:
         return self.outcome.status == Status.MISSED
 
     @property
+    def scoring(self) -> str:
+        return self.rule.scoring
+
+    @property
+    def is_proportional(self) -> bool:
+        return self.rule.scoring == Scoring.PROPORTIONAL
+
+    @property
     def points_lost(self) -> Decimal:
-        return self.rule.points if self.is_missed else Decimal("0")
+        """A deduct rule's points when missed (a proportional rule earns, it never deducts)."""
+        return self.rule.points if self.is_missed and not self.is_proportional else Decimal("0")
+
+    @property
+    def points_to_gain(self) -> Decimal | None:
+        """What closing the shortfall would add: a proportional rule's points not yet earned."""
+        if not self.is_proportional or self.earned is None:
+            return None
+        return self.rule.points - self.earned
 
 
 @dataclass
@@ -96,8 +123,19 @@ class UnitProgress:
         return sum((rule.points_lost for rule in self.rules), Decimal("0"))
 
     @property
+    def earned(self) -> Decimal:
+        return sum((rule.earned for rule in self.rules if rule.earned is not None), Decimal("0"))
+
+    @property
+    def score(self) -> Decimal:
+        """The unit's score under the policy: Σ points earned (proportional rules) − Σ points lost
+        (deduct rules). Under the 2020 letter, only deductions: 0, −1, −2 …"""
+        return self.earned - self.points
+
+    @property
     def flagged(self) -> bool:
-        return any(rule.is_missed for rule in self.rules)
+        """Loses points by deduction: a deduct rule missed."""
+        return any(rule.is_missed and not rule.is_proportional for rule in self.rules)
 
     @property
     def has_no_data(self) -> bool:
@@ -105,7 +143,8 @@ class UnitProgress:
 
     @property
     def missed_rules(self) -> list[RuleProgress]:
-        return [rule for rule in self.rules if rule.is_missed]
+        """The deduct rules missed: those that cost points."""
+        return [rule for rule in self.rules if rule.is_missed and not rule.is_proportional]
 
     def rule(self, code: str) -> RuleProgress | None:
         return next((rule for rule in self.rules if rule.code == code), None)
@@ -132,8 +171,11 @@ class Progress:
         by_status = {status: 0 for status in Status}
         for entry in entries:
             by_status[entry.status] += 1
+        earned = [entry.earned for entry in entries if entry.earned is not None]
         return {
             "rule": rule,
+            "on_dossiers": rule.measure in ("count", "rate"),  # a share of procedures has no district-wide rate
+            "earned_average": (sum(earned, Decimal(0)) / len(earned)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if earned else None,
             "units": len(entries),
             "by_status": by_status,
             "meeting": by_status[Status.MET] + by_status[Status.ON_TRACK],
@@ -146,8 +188,9 @@ class Progress:
         return [self.rule_summary(rule) for rule in self.rules]
 
     def ranking(self, kind: str) -> list[UnitProgress]:
-        """Units of one kind that a rule applies to, best first: fewest points lost, most rules
-        met, highest rate (a unit no rule applies to is not ranked)."""
+        """Units of one kind that a rule applies to, best first: highest score (under the 2020
+        letter: fewest points lost), most rules met, highest rate (a unit no rule applies to is
+        not ranked)."""
         same_kind = [entry for entry in self.units if entry.unit.kind == kind and entry.rules]
         return sorted(same_kind, key=_rank_key)
 
@@ -164,4 +207,4 @@ def _rank_key(entry: UnitProgress):
     met = sum(1 for rule in entry.rules if rule.status in (Status.MET, Status.ON_TRACK))
     rates = [rule.rate for rule in entry.rules if rule.rate is not None]
     online = sum(rule.online for rule in entry.rules)
-    return (entry.points, -met, -(rates[0] if rates else Decimal("-1")), -online, entry.unit.sort_order, entry.unit.code)
+    return (-entry.score, -met, -(rates[0] if rates else Decimal("-1")), -online, entry.unit.sort_order, entry.unit.code)

@@ -27,7 +27,7 @@ from submissions.services import (
 from units.models import District
 
 from .completeness import Completeness, compute_completeness
-from .documents import canonical_json, differences, document_hash, progress_document
+from .documents import as_recorded, canonical_json, differences, document_hash, progress_document
 from .models import OfficialResult, TargetPolicy, TargetRule
 from .progress import compute_progress
 from .quality import unconfirmed_items
@@ -236,7 +236,7 @@ def verify_result(result: OfficialResult) -> list[str]:
     policy = TargetPolicy.objects.select_related("district").prefetch_related("rules").get(
         district=result.district, year=result.year
     )
-    return problems + differences(recorded, official_document(policy))
+    return problems + differences(recorded, as_recorded(recorded, official_document(policy)))
 
 
 # Lock exceptions: granted and revoked here, so the locked result is re-issued when one closes ----------

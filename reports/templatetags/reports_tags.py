@@ -18,6 +18,12 @@ def rate_of(figures):
 
 
 @register.filter
+def value_text(progress):
+    """A rule's value as people read it (reports.wording.value_text)."""
+    return wording.value_text(progress)
+
+
+@register.filter
 def number(value):
     return format_number(value)
 

@@ -163,7 +163,7 @@ def test_statuses_and_measures_are_published_by_these_names():
     from targets.arithmetic import Measure
 
     assert [status.value for status in Status] == ["met", "on_track", "at_risk", "missed", "no_data"]
-    assert [measure.value for measure in Measure] == ["count", "rate"]
+    assert [measure.value for measure in Measure] == ["count", "rate", "coverage", "catalog_share"]
 
 
 def test_the_exact_fraction_for_spreadsheets():

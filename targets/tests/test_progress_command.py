@@ -81,11 +81,15 @@ def test_the_json_document_has_exactly_the_published_shape(demo):
     assert set(document) == {"year", "through", "policy", "units", "complete"}
     assert (document["year"], document["through"], document["policy"]) == (2020, 9, "2440/UBND-VH")
     commune = next(unit for unit in document["units"] if unit["unit_code"] == "18310")
-    assert set(commune) == {"unit_code", "unit_name", "kind", "flagged", "points", "rules", "completeness"}
+    assert set(commune) == {"unit_code", "unit_name", "kind", "flagged", "points", "rules", "completeness", "score"}
     assert commune["unit_name"] == "Xã Tân Hương" and commune["kind"] == "commune"
     c1, c2 = commune["rules"]
-    assert set(c1) == {"rule", "measure", "target", "online", "total", "rate", "status", "shortfall"}
+    assert set(c1) == {"rule", "measure", "target", "online", "total", "rate", "status", "shortfall",
+                       "scoring", "earned", "forecast"}  # the last three since issue 19
     assert (c1["rule"], c1["measure"], c1["target"], c1["rate"]) == ("C1", "count", "20", None)
+    assert (c1["scoring"], c1["earned"]) == ("deduct", None)  # the letter deducts: nothing is earned
+    assert set(c1["forecast"]) == {"value", "points"}  # through 9: a forecast of December
+    assert commune["score"] == ("-" + str(commune["points"]) if commune["points"] else "0")
     assert (c2["rule"], c2["measure"], c2["target"], c2["status"], c2["shortfall"], c2["rate"]) == (
         "C2", "rate", "25", "no_data", None, None)
     department = next(unit for unit in document["units"] if unit["unit_code"] == "440.TCKH")

@@ -9,6 +9,7 @@ from targets.cli import add_period_arguments, policies_of_year, policy_from_opti
 from targets.documents import CSV_COLUMNS, progress_document, progress_rows, province_document
 from targets.completeness import compute_completeness, compute_completeness_many
 from targets.progress import compute_progress, compute_progress_many
+from targets.arithmetic import Scoring
 
 
 def formula_safe_rows(rows):
@@ -70,23 +71,34 @@ class Command(BaseCommand):
         )
         self.stdout.write(completeness.statement())
         headers = ["Mã", "Đơn vị", "Chỉ tiêu", "Trực tuyến", "Tổng số", "Tỷ lệ", "Mục tiêu", "Trạng thái", "Còn thiếu", "Điểm trừ"]
+        scored = any(rule.scoring == Scoring.PROPORTIONAL for rule in progress.rules)
+        if scored:  # a policy that earns points (Decision 766): each rule's points, each unit's score
+            headers += ["Điểm đạt", "Điểm"]
         rows = []
         for entry in progress.units:
             for index, rule in enumerate(entry.rules):
-                target = f"{rule.target.normalize():f}" + (" %" if rule.measure == "rate" else " hồ sơ")
-                rows.append([
+                target = f"{rule.target.normalize():f}" + (" hồ sơ" if rule.measure == "count" else " %")
+                if rule.of is not None:  # a share of procedures: counted of those in scope
+                    value = f"{format_rate_of(rule.counted, rule.of)} ({rule.counted}/{rule.of} thủ tục)"
+                else:
+                    value = format_rate_of(rule.online, rule.total) if rule.measure == "rate" else ""
+                row = [
                     entry.unit.code if index == 0 else "",
                     entry.unit.name if index == 0 else "",
                     rule.code,
                     str(rule.online),
                     str(rule.total),
-                    format_rate_of(rule.online, rule.total) if rule.measure == "rate" else "",
+                    value,
                     target,
                     str(rule.status_label),
                     "" if rule.shortfall is None else str(rule.shortfall),
                     f"{entry.points.normalize():f}" if index == 0 else "",
-                ])
-        numeric = {3, 4, 5, 8, 9}
+                ]
+                if scored:
+                    earned = "" if not rule.is_proportional else "N/A" if rule.earned is None else f"{rule.earned.normalize():f}"
+                    row += [earned, f"{entry.score.normalize():f}" if index == 0 else ""]
+                rows.append(row)
+        numeric = {3, 4, 5, 8, 9, 10, 11}
         widths = [max(len(headers[i]), *(len(row[i]) for row in rows)) if rows else len(headers[i]) for i in range(len(headers))]
 
         def line(cells):
