@@ -244,3 +244,17 @@ def test_coverage_exactly_at_50_percent_earns_the_full_points_and_one_procedure_
     assert (at["rate"], at["status"], at["shortfall"], at["earned"]) == ("50.00", "met", 0, "2")
     expected = (Decimal(2) * Decimal(half - 1) * 100 / len(procedures) / 50).quantize(Decimal("0.01"))
     assert (under["status"], under["shortfall"], Decimal(under["earned"])) == ("missed", 1, expected)
+
+
+def test_a_100_percent_target_with_one_dossier_in_person_cannot_be_reached_and_earns_its_share(reference):
+    policy = save_policy(policy=TargetPolicy(district=reference["district"], year=YEAR, document_number="100",
+                                             document_date=date(2021, 1, 15), title="Toàn trình"))
+    save_rule(rule=TargetRule(policy=policy, code="T100", label="100 %", unit_kind=UnitKind.COMMUNE,
+                              authority=Authority.COMMUNE, measure=Measure.RATE, scoring=Scoring.PROPORTIONAL,
+                              target=Decimal("100"), points=Decimal("3")))
+    from units.models import Unit
+
+    commune = Unit.objects.get(code="18229", district=reference["district"])
+    filed(commune, commune_procedures()[0], month=12, online=99, total=100)
+    rule = rule_of(document(12), commune, "T100")
+    assert (rule["status"], rule["shortfall"], rule["earned"]) == ("missed", None, "2.97")  # 3 × 99/100
