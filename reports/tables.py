@@ -76,10 +76,14 @@ class ValueColumn(ReportColumn):
 class TargetColumn(ReportColumn):
     def __init__(self, *args, rule, **kwargs):
         self.rule = rule
+        self._text = None
         super().__init__(*args, numeric=True, **kwargs)
 
     def cell_html(self, value):
-        return target_text(self.rule)
+        # the same for every row: said once per table (a table is built per request, in its language)
+        if self._text is None:
+            self._text = target_text(self.rule)
+        return self._text
 
 
 class StatusColumn(ReportColumn):

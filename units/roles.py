@@ -59,6 +59,14 @@ def ensure_role_groups(**kwargs):
         group.permissions.set(wanted)
 
 
+def role_of_request(request) -> str | None:
+    """The signed-in person's role, read once per request (the context processor, the
+    navigation and each template rendered with the request's context all ask)."""
+    if not hasattr(request, "_dvctt_role"):
+        request._dvctt_role = role_of(request.user)
+    return request._dvctt_role
+
+
 def role_of(user) -> str | None:
     if not user.is_authenticated:
         return None

@@ -10,8 +10,8 @@ pytestmark = pytest.mark.django_db
 
 # Every signed-in page starts with: 1 the session, 2 the user.
 # Reading who may see what: the person (1), the user's and the groups' permissions (2).
-# Pages rendered with base.html end with the role lookups of the navigation and the
-# context processor (3, outside the reports).
+# Pages rendered with base.html end with the person's role, read once per request for the
+# navigation and the context processor (1, outside the reports; 3 before issue 20).
 BUDGETS = {
     # Every page that shows results also reads what its units can report on (1, targets.progress:
     # a rule with nothing in scope does not apply) and what the results rest on — the completeness
@@ -23,23 +23,23 @@ BUDGETS = {
     #   the procedures' columns (1), the unit's completeness (5), its trend over the years
     #   (targets.trends: its peers, the lineage, their yearly sums: 3), whether its figures come
     #   from dossier lists (1: each card then links to its dossiers)
-    "dashboard": (lambda units: reverse("reports:unit_dashboard", args=[units[0].code]) + "?year=2020&through=9", 25),
+    "dashboard": (lambda units: reverse("reports:unit_dashboard", args=[units[0].code]) + "?year=2020&through=9", 23),
     # + the last month with counts (1) and the year's lock (1) to choose the default period
-    "dashboard with the default period": (lambda units: reverse("reports:unit_dashboard", args=[units[0].code]), 27),
+    "dashboard with the default period": (lambda units: reverse("reports:unit_dashboard", args=[units[0].code]), 25),
     # + the district (1), its policies (1), the rules (1), the filtered unit ids (1),
     #   the visible units (1), their sums (1), what they report on (1), completeness (6), the units
     #   whose figures come from dossier lists (1: their figures link to their dossiers)
-    "overview": (lambda units: reverse("reports:overview") + "?year=2020&through=9", 22),
+    "overview": (lambda units: reverse("reports:overview") + "?year=2020&through=9", 20),
     # (no commune is at risk there: no value to link, the units with lists are not read)
     "overview filtered and sorted": (
-        lambda units: reverse("reports:overview") + "?year=2020&through=9&kind=commune&status=at_risk&sort=-r1_value", 21
+        lambda units: reverse("reports:overview") + "?year=2020&through=9&kind=commune&status=at_risk&sort=-r1_value", 19
     ),
     # the same without the navigation and the links
     "overview workbook": (lambda units: reverse("reports:overview_xlsx") + "?year=2020&through=9&sort=name", 18),
     # + the district (1), policies (1), rules (1), the year's lock (1), units (1), sums (1),
     #   what they report on (1), completeness (6); when a unit is flagged, which flagged units'
     #   figures come from dossier lists (1: each missed rule links to its dossiers)
-    "year-end page": (lambda units: reverse("reports:year_end", args=[2020]), 20),
+    "year-end page": (lambda units: reverse("reports:year_end", args=[2020]), 19),
     # the same without the navigation, + sums by unit and procedure with the procedures' columns
     # (1, read in chunks as the detail sheet is written)
     "year-end workbook": (lambda units: reverse("reports:year_end_xlsx", args=[2020]), 19),
@@ -47,22 +47,22 @@ BUDGETS = {
     #   completeness (6); no navigation
     "api": (lambda units: reverse("reports:api_progress") + "?year=2020&through=9", 17),
     # + the district (1), completeness (6), the notes on the months (1)
-    "completeness page": (lambda units: reverse("reports:completeness", args=[2020]) + "?through=9", 15),
+    "completeness page": (lambda units: reverse("reports:completeness", args=[2020]) + "?through=9", 14),
     # the same without the navigation
     "completeness workbook": (lambda units: reverse("reports:completeness_xlsx", args=[2020]) + "?through=9", 12),
     # + the district (1), the policy (1), the gaps: completeness (6), rules (1), units (1), sums (1),
     #   what they report on (1), the lock (1), the unusual values: the units (1) and their counts
     #   (1) — and, when any is flagged, the procedures' codes (1) and the confirmations (1)
-    "year-end lock page": (lambda units: reverse("reports:year_end_lock", args=[2020]), 22),
+    "year-end lock page": (lambda units: reverse("reports:year_end_lock", args=[2020]), 21),
     # a unit-month's confirmation step: + the unit (1), who may approve (1)
-    "approve page": (lambda units: reverse("submissions:month_action", args=[units[0].code, 2020, 9, "approve"]), 9),
+    "approve page": (lambda units: reverse("submissions:month_action", args=[units[0].code, 2020, 9, "approve"]), 8),
     # + the district (1), the policy (1), the year's lock (1), its official result (1)
-    "year-end unlock page": (lambda units: reverse("reports:year_end_unlock", args=[2020]), 11),
+    "year-end unlock page": (lambda units: reverse("reports:year_end_unlock", args=[2020]), 10),
     # + the district (1), the visible units (1), their counts of the year and the one before (1);
     #   when any value is flagged, the procedures' codes (1) and the confirmations (1)
-    "data-quality page": (lambda units: reverse("reports:quality", args=[2020]), 10),
+    "data-quality page": (lambda units: reverse("reports:quality", args=[2020]), 9),
     # + the district (1), its exceptions (1; their changes: 1 more when there are any), the form's units (1)
-    "lock exceptions page": (lambda units: reverse("reports:lock_exceptions", args=[2020]), 10),
+    "lock exceptions page": (lambda units: reverse("reports:lock_exceptions", args=[2020]), 9),
 }
 
 
@@ -99,10 +99,10 @@ def test_a_unit_heads_dashboard_with_what_is_due_runs_a_fixed_number_of_queries(
     TargetPolicy.objects.create(district=district, year=today.year, document_number="1/KH",
                                 document_date=date(today.year, 1, 2), title="Năm nay")
     client.force_login(person_in(district, f"head_{size}", Role.UNIT_HEAD, unit=units[0]))
-    # the dashboard (25) and, for the head who can act on it (their person: 1), the unit's months
+    # the dashboard (23) and, for the head who can act on it (their person: 1), the unit's months
     # due and not confirmed: this year's and last year's targets (1), the locks (1) and their
     # exceptions (1), the cycle of each year with targets (5)
-    with django_assert_num_queries(34):
+    with django_assert_num_queries(32):
         response = client.get(reverse("reports:unit_dashboard", args=[units[0].code]) + "?year=2020&through=9")
     assert response.status_code == 200
 

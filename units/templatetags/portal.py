@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from units.access import home_unit
 from units import services
-from units.roles import Role, role_of
+from units.roles import Role, role_of_request
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ def nav_links(context):
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return []
-    role = role_of(request.user)
+    role = role_of_request(request)
     links = []
     for name, label, roles in NAV_ITEMS:
         if role not in roles:
