@@ -92,8 +92,10 @@ class Bench:
 
     def raw_floor(self, district_ids):
         ids = ",".join(["%s"] * len(district_ids))
-        sql = FLOOR_SQL.format(ids=ids)
-        params = [*district_ids, YEAR, YEAR, YEAR, THROUGH, YEAR, YEAR]
+        return self.raw_query(FLOOR_SQL.format(ids=ids), [*district_ids, YEAR, YEAR, YEAR, THROUGH, YEAR, YEAR])
+
+    def raw_query(self, sql, params):
+        """One raw SQL statement, timed as the pages are (its rows fetched)."""
 
         def run():
             with self.connection.cursor() as cursor:
@@ -103,6 +105,13 @@ class Bench:
         rows = run()
         samples = timed(run, repeats=self.repeats)
         return {"ms": median_ms(samples), "samples_ms": [s * 1000 for s in samples], "rows": len(rows), "queries": 1}
+
+    def raw_grid_floor(self, unit):
+        """A grid's own query: the unit-month's counts with their procedures, in one raw SELECT."""
+        sql = ("SELECT p.id, p.code, p.name, c.total, c.online FROM submissions_procedure p "
+               "LEFT JOIN submissions_dossiercount c ON c.procedure_id = p.id AND c.unit_id = %s AND c.year = %s "
+               "AND c.month = %s WHERE p.first_year <= %s AND (p.last_year IS NULL OR p.last_year >= %s)")
+        return self.raw_query(sql, [unit.pk, YEAR, common.GRID_MONTH, YEAR, YEAR])
 
     # -- the database ----------------------------------------------------------------------------
 
@@ -187,6 +196,12 @@ class Bench:
         log(f"{self.database} {size}: dashboard, year-end, api, workbooks")
         pages["unit dashboard"] = self.page(noivu, f"/units/{commune.code}/{period}")
         pages["year-end page"] = self.page(noivu, f"/reports/year-end/{YEAR}/")
+        pages["completeness page"] = self.page(noivu, f"/reports/completeness/{YEAR}/?through={THROUGH}")
+        # Issue 20's floor page: what the stack itself costs — an empty signed-in page (session,
+        # person, middleware, the base template) — timed in the same run as the pages; each page
+        # is compared with it plus its own aggregated query (bench/report.py).
+        result["floor_page"] = self.page(noivu, "/password/")
+        result["grid_floor"] = self.raw_grid_floor(commune)
         pages["api progress"] = self.page(noivu, f"/api/progress{period}")
         pages["overview workbook"] = self.page(noivu, f"/overview/export.xlsx{period}")
         result["workbook"] = self.workbook(noivu, f"/reports/year-end/{YEAR}/scoring.xlsx")

@@ -16,7 +16,7 @@ import common  # noqa: E402
 
 OK, MISS = "✓", "✗"
 PAGES = [
-    "overview", "unit dashboard", "year-end page", "year-end workbook", "overview workbook", "api progress",
+    "overview", "unit dashboard", "year-end page", "completeness page", "year-end workbook", "overview workbook", "api progress",
     "entry index", "entry grid (GET)", "entry grid (POST)", "template (one commune)", "import preview",
     "import confirm",
 ]
@@ -146,6 +146,12 @@ def targets(reports) -> str:
         engine = ratio(pg13["engine_district"]["ms"], pg13["overview_floor"]["ms"])
         rows.append(["overview ≤ 3 × the floor, 13 districts, PostgreSQL", f"page {x(page)}", OK if page <= 3 else MISS])
         rows.append(["… the same for the engine alone (`compute_progress`)", f"{x(engine)}", OK if engine <= 3 else MISS])
+    for report in reports:
+        measured = [(page, times) for size in report["sizes"] for page, _, _, times in floor_ratios(size) if times]
+        if measured:
+            page, times = max(measured, key=lambda item: item[1])
+            rows.append([f"every page ≤ 2 × its floor page ({LABELS[report['database']]}; issue 20)",
+                         f"worst: {page} {x(times)}", OK if times <= FLOOR_TARGET else MISS])
     for report in reports:
         ratios = [ratio(s["workbook"]["ms"], s["workbook"]["floor_ms"]) for s in report["sizes"]]
         worst = max(ratios)
@@ -295,6 +301,49 @@ def national_section(national) -> str:
     return text
 
 
+# Issue 20: each page against the floor page (an empty signed-in page) plus the page's own
+# aggregated query — the district's GROUP BY for the reports, the unit-month's counts for the grid.
+FLOOR_PAGES = [
+    ("overview", "overview_floor"), ("unit dashboard", "overview_floor"), ("year-end page", "overview_floor"),
+    ("completeness page", "overview_floor"), ("entry index", "overview_floor"),
+    ("entry grid (GET)", "grid_floor"), ("entry grid (POST)", "grid_floor"),
+]
+FLOOR_TARGET = 2.0
+
+
+def floor_ratios(size: dict) -> list[tuple[str, float, float, float | None]]:
+    """(page, page ms, floor ms, ratio) for each page measured at this size with a floor page."""
+    floor_page = size.get("floor_page")
+    if not floor_page:
+        return []
+    rows = []
+    for page, query in FLOOR_PAGES:
+        measured = size.get("pages", {}).get(page)
+        if not measured or measured.get("single_sample"):
+            continue
+        floor = floor_page["ms"] + (size.get(query) or {}).get("ms", 0)
+        rows.append((page, measured["ms"], floor, ratio(measured["ms"], floor)))
+    return rows
+
+
+def floor_section(reports) -> str:
+    out = []
+    for report in reports:
+        header = ["page", *[f"{size['size']} district{'s' if size['size'] > 1 else ''}" for size in report["sizes"]]]
+        by_page = {}
+        for size in report["sizes"]:
+            for page, page_ms, floor_ms, times in floor_ratios(size):
+                by_page.setdefault(page, []).append(f"{ms(page_ms)} ÷ {ms(floor_ms)} = {x(times)}"
+                                                    + ("" if times is None or times <= FLOOR_TARGET else " ✗"))
+        if not by_page:
+            continue
+        floor = [size.get("floor_page", {}).get("ms") for size in report["sizes"]]
+        out += [f"### {LABELS[report['database']]}", "",
+                f"Floor page (`/password/`, signed in): {' · '.join(ms(value) for value in floor)}.", "",
+                table(header, [[page, *cells] for page, cells in by_page.items()]), ""]
+    return "\n".join(out) if out else "Not measured in this run."
+
+
 def render() -> str:
     run = load("run") or {}
     reports = [r for r in (load("sqlite"), load("postgresql")) if r]
@@ -338,6 +387,14 @@ def render() -> str:
     for report in reports:
         out += [f"## {LABELS[report['database']]}", "", size_table(report), ""]
     out += [
+        "## Pages against the floor page (issue 20)",
+        "",
+        "Each page's median time against the floor: the empty signed-in page (`/password/`: session, person, "
+        "middleware, the base template) plus the page's own aggregated query (the district's `GROUP BY` for the "
+        "reports, the unit-month's counts for the grid), both timed in the same run. Target: ≤ 2 ×.",
+        "",
+        floor_section(reports),
+        "",
         "## Queries per page",
         "",
         "SQL statements of one request of each page (the import pages: a province's month, 1 district's "

@@ -158,7 +158,7 @@ def progress_rows(progress: Progress):
                 "status": rule.status.value,
                 "shortfall": "" if rule.shortfall is None else rule.shortfall,
                 "points": decimal_string(rule.points_lost),
-                "flagged": "yes" if rule.is_missed and not rule.is_proportional else "no",
+                "flagged": "yes" if rule.costs_points else "no",
                 "scoring": rule.scoring,
                 "earned": _optional_decimal(rule.earned) or "",
                 "forecast_value": "" if rule.forecast is None else _optional_decimal(rule.forecast.value) or "",

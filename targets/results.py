@@ -101,9 +101,13 @@ class RuleProgress:
         return self.rule.scoring == Scoring.PROPORTIONAL
 
     @property
+    def costs_points(self) -> bool:
+        """A deduct rule missed (a proportional rule earns, it never deducts)."""
+        return self.is_missed and not self.is_proportional
+
+    @property
     def points_lost(self) -> Decimal:
-        """A deduct rule's points when missed (a proportional rule earns, it never deducts)."""
-        return self.rule.points if self.is_missed and not self.is_proportional else Decimal("0")
+        return self.rule.points if self.costs_points else Decimal("0")
 
     @property
     def points_to_gain(self) -> Decimal | None:
@@ -135,7 +139,7 @@ class UnitProgress:
     @property
     def flagged(self) -> bool:
         """Loses points by deduction: a deduct rule missed."""
-        return any(rule.is_missed and not rule.is_proportional for rule in self.rules)
+        return any(rule.costs_points for rule in self.rules)
 
     @property
     def has_no_data(self) -> bool:
@@ -144,7 +148,7 @@ class UnitProgress:
     @property
     def missed_rules(self) -> list[RuleProgress]:
         """The deduct rules missed: those that cost points."""
-        return [rule for rule in self.rules if rule.is_missed and not rule.is_proportional]
+        return [rule for rule in self.rules if rule.costs_points]
 
     def rule(self, code: str) -> RuleProgress | None:
         return next((rule for rule in self.rules if rule.code == code), None)
