@@ -413,3 +413,18 @@ def test_a_month_without_dossiers_is_declared_with_its_own_button_and_a_confirma
     html = client.get("/entry/?year=2020").content.decode()
     assert "Thị trấn Đức Thọ, tháng 9: Không phát sinh hồ sơ" in html
     assert "Thị trấn Đức Thọ, tháng 8: Chưa nhập" in html
+
+@pytest.mark.parametrize("value, attrs", [
+    (None, {}),
+    ("16", {"id": "id_p1_total", "aria-invalid": "true"}),
+    ('"<b>&', {"aria-describedby": "err-5", "class": "count-input is-invalid", "hidden": False}),
+])
+def test_the_grids_inputs_are_written_exactly_as_djangos_templates_would_write_them(value, attrs):
+    """The grid's 240 inputs are written in Python (issue 20); they must stay what Django's
+    input.html and attrs.html give, escaping included."""
+    from django import forms
+
+    from submissions.forms import CountField, CountInput
+
+    options = {"attrs": {**CountField.widget.attrs, "data-total": True}}
+    assert CountInput(**options).render("p1_total", value, attrs) == forms.TextInput(**options).render("p1_total", value, attrs)
