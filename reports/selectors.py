@@ -146,6 +146,12 @@ class UnitDashboard:
             missed = self.statuses[Status.MISSED]
             if not missed and self.meeting == count:
                 return ngettext("Đơn vị đạt chỉ tiêu năm %(year)s.", "Đơn vị đạt cả %(n)s chỉ tiêu năm %(year)s.", count) % values
+            if missed and not self.entry.points:  # only proportional rules missed: points earned, none deducted
+                return ngettext(
+                    "Đơn vị chưa đạt mức %(missed)s/%(n)s chỉ tiêu năm %(year)s — được %(score)s điểm.",
+                    "Đơn vị chưa đạt mức %(missed)s/%(n)s chỉ tiêu năm %(year)s — được %(score)s điểm.",
+                    missed,
+                ) % {**values, "missed": missed, "score": format_number(self.entry.score)}
             if missed:
                 return ngettext(
                     "Đơn vị không đạt %(missed)s/%(n)s chỉ tiêu năm %(year)s — bị trừ %(points)s điểm thi đua.",

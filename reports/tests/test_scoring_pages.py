@@ -64,3 +64,16 @@ def test_home_affairs_reads_the_scores_by_rank_on_the_year_end_page_and_in_the_s
 def test_the_2020_year_end_page_keeps_its_deductions_only(reference, home_affairs, client_for):
     page = client_for(home_affairs).get(reverse("reports:year_end", args=[2020]) + "?through=12").content.decode()
     assert "Điểm của từng đơn vị — tính theo tỷ lệ đạt được" not in page
+
+
+def test_a_year_end_dashboard_with_only_proportional_rules_missed_says_the_points_earned_not_a_deduction(
+        filed_2021, commune_b, head_of_commune_b, client_for):
+    from decimal import Decimal
+
+    from targets.models import TargetRule
+
+    TargetRule.objects.filter(code="C1").update(target=Decimal("0"))  # the deducted rule is met: only 766's are missed
+    page = client_for(head_of_commune_b).get(
+        reverse("reports:unit_dashboard", args=[commune_b.code]) + f"?year={YEAR}&through=12").content.decode()
+    headline = page.split('class="verdict__headline">')[1].split("</h2>")[0]
+    assert "chưa đạt mức" in headline and "được" in headline and "bị trừ" not in headline
