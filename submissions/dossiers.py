@@ -23,6 +23,7 @@ from units.models import Unit, UnitKind
 from units.rules import unit_exists_in_month
 
 from . import rules, services
+from .bulk import copy_to_history, insert_rows
 from .dossier_reading import ONLINE, DossierLine, bare_place_name
 from .spreadsheets import XlsxLimits
 from .models import Authority, ChangeReason, DerivedMonth, Dossier, DossierCount, DossierSourceProfile, Procedure
@@ -425,60 +426,17 @@ def _saved_rows(source: str, codes: list[str]):
 def _bulk_with_history(dossiers: list[dict], *, user) -> None:
     """Insert new dossiers (their fields' values) and their history rows ("+", the import's reason
     and person): the dossiers with COPY on PostgreSQL (one prepared statement on SQLite), their
-    history copied from them by one INSERT … SELECT. The ORM's bulk_create spends more in building
-    each row's SQL than the database spends in writing it."""
+    history copied from them by one INSERT … SELECT (submissions.bulk)."""
     from django.db import connection
 
-    columns = [field for field in Dossier._meta.concrete_fields if not field.primary_key]
-    _insert_rows(Dossier, columns, dossiers)
-    history = Dossier.history.model
-    extra = {"history_date": timezone.now(), "history_change_reason": ChangeReason.DOSSIERS, "history_type": "+",
-             "history_user_id": user.pk if getattr(user, "pk", None) else None}
-    quote = connection.ops.quote_name
-    columns_of_history = [column for column in history._meta.concrete_fields if column.attname != "history_id"]
-    selected, params = [], []
-    for column in columns_of_history:
-        if column.attname in extra:
-            selected.append("%s")
-            value = extra[column.attname]
-            params.append(connection.ops.adapt_datetimefield_value(value) if column.attname == "history_date" else value)
-        else:
-            selected.append(quote(Dossier._meta.get_field(column.name).column))
-    codes = [dossier["code"] for dossier in dossiers]
+    insert_rows(Dossier, dossiers)
+    quote, codes = connection.ops.quote_name, [dossier["code"] for dossier in dossiers]
     if connection.vendor == "postgresql":
-        among, params = "= ANY(%s)", [*params, dossiers[0]["source"], codes]
+        among, params = "= ANY(%s)", [dossiers[0]["source"], codes]
     else:
-        among, params = f"IN ({', '.join(['%s'] * len(codes))})", [*params, dossiers[0]["source"], *codes]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(quote(column.column) for column in columns_of_history)}) "
-            f"SELECT {', '.join(selected)} FROM {quote(Dossier._meta.db_table)} "
-            f"WHERE {quote('source')} = %s AND {quote('code')} {among}", params)
-
-
-def _insert_rows(model, fields: list, rows: list[dict]) -> None:
-    """INSERT the rows ({attname: value}): COPY on PostgreSQL, the driver's executemany (one
-    prepared statement) on SQLite; dates and times adapted as the ORM would."""
-    import csv
-    import io
-
-    from django.db import connection, models
-
-    quote, ops = connection.ops.quote_name, connection.ops
-    table, names = quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
-    adapters = [ops.adapt_datetimefield_value if isinstance(field, models.DateTimeField)
-                else ops.adapt_datefield_value if isinstance(field, models.DateField) else None for field in fields]
-    attnames = [field.attname for field in fields]
-    values = [[row[name] if adapt is None or row[name] is None else adapt(row[name])
-               for name, adapt in zip(attnames, adapters)] for row in rows]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # no value is an empty text: an empty cell is NULL
-            buffer = io.StringIO()
-            csv.writer(buffer).writerows(values)
-            buffer.seek(0)
-            cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)", buffer)
-        else:
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})", values)
+        among, params = f"IN ({', '.join(['%s'] * len(codes))})", [dossiers[0]["source"], *codes]
+    copy_to_history(Dossier, where=f"{quote('source')} = %s AND {quote('code')} {among}", params=params,
+                    reason=ChangeReason.DOSSIERS, user=user, date=timezone.now())
 
 
 def _months_of(dossier: Dossier) -> set[tuple[int, int, int]]:

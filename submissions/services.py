@@ -18,6 +18,7 @@ from units import services as unit_services
 from units.rules import unit_exists_in_month
 from units.models import District, Unit
 
+from .bulk import insert_counts_with_history
 from .catalog import procedure_change_error, unit_change_error
 from .locks import (
     LockIndex, format_moment, future_message, is_future, lock_for, lock_for_unit, lock_message, period_label, person_name,
@@ -186,7 +187,8 @@ def _write(entries: list[Entry], *, user, reason: str) -> list[Change]:
     """Create or update the rows for these entries, with their history, in at most five queries
     (per batch of rows: a whole province's month takes a few batches).
 
-    Queries: the existing rows (locked), insert, history of inserts, update, history of updates.
+    Queries: the existing rows (locked), insert, history of inserts (one per 200 rows), update,
+    history of updates.
     A blank (0/0) entry without a saved row creates nothing; a saved row is kept even at 0/0.
     Long because the inserts, the updates and their history must be written from one reading
     of the saved rows, in the same transaction.
@@ -235,11 +237,10 @@ def _write(entries: list[Entry], *, user, reason: str) -> list[Change]:
             Change(entry.unit, entry.procedure, entry.year, entry.month, *old, entry.total, entry.online)
         )
     history_user = user if getattr(user, "pk", None) else None
-    if to_create:
-        bulk_create_with_history(
-            to_create, DossierCount, batch_size=500, default_user=history_user, default_change_reason=reason,
-            default_date=now,
-        )
+    if to_create:  # one prepared INSERT (COPY on PostgreSQL), the history copied from it (submissions.bulk)
+        fields = [field.attname for field in DossierCount._meta.concrete_fields if not field.primary_key]
+        insert_counts_with_history([{name: getattr(row, name) for name in fields} for row in to_create],
+                                   model=DossierCount, reason=reason, user=history_user, date=now)
     if to_update:
         _update_rows(to_update, updated_by_id=history_user.pk if history_user else None, updated_at=now)
         DossierCount.history.bulk_history_create(
