@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from targets.arithmetic import Measure, Scoring, Status
 from targets.models import TargetRule
 from targets.breakdowns import ProcedureLine
-from targets.results import Progress, RuleProgress
+from targets.results import Progress, RuleProgress, earns_points
 from units.models import PROVINCE_KIND_LABELS
 
 from .wording import overall_status, status_order
@@ -137,10 +137,6 @@ def overview_columns(rules) -> list[Column]:
         Column("reported", _("Số liệu"), "text", width=12),
     ]
 
-
-def earns_points(rules) -> bool:
-    """Whether some rule earns points (proportional), so that a score is worth showing."""
-    return any(rule.scoring == Scoring.PROPORTIONAL for rule in rules)
 
 
 def scoring_columns(rules) -> list[Column]:

@@ -25,7 +25,7 @@ from targets.documents import progress_from_document
 from submissions.rules import month_range_label
 from targets.models import TargetPolicy
 from targets.progress import compute_progress, compute_progress_many
-from targets.results import Progress, RuleProgress, UnitProgress
+from targets.results import Progress, RuleProgress, UnitProgress, earns_points
 from units.models import PROVINCE_KIND_LABELS, Unit, UnitKind
 
 from .charts import monthly_chart, progress_bar
@@ -103,7 +103,7 @@ class UnitDashboard:
     @property
     def scores(self) -> bool:
         """Whether the policy earns points (a proportional rule): then the unit's score is shown."""
-        return any(card.progress.is_proportional for card in self.cards)
+        return earns_points(card.rule for card in self.cards)
 
     @property
     def score_text(self) -> str:
@@ -113,10 +113,8 @@ class UnitDashboard:
     def forecast_score_text(self) -> str:
         """The score if every rule goes as its forecast says ("" at the policy's last month, or
         when a rule cannot be forecast)."""
-        coming = [card.progress.forecast for card in self.cards]
-        if not coming or any(forecast is None or forecast.points is None for forecast in coming):
-            return ""
-        return format_number(sum((forecast.points for forecast in coming), Decimal(0)))
+        score = self.entry.forecast_score if self.entry else None
+        return "" if score is None else format_number(score)
 
     @property
     def open_cards(self) -> list[RuleCard]:
@@ -278,8 +276,7 @@ class Overview:
     @property
     def scores(self) -> bool:
         """Whether a rule shown earns points or measures procedures (Decision 766): the page says how."""
-        return any(rule.scoring == Scoring.PROPORTIONAL or rule.measure not in (Measure.COUNT, Measure.RATE)
-                   for rule in self.rules)
+        return earns_points(self.rules) or any(rule.measure not in (Measure.COUNT, Measure.RATE) for rule in self.rules)
 
     def dossier_links(self) -> dict:
         """{column key: the URL of a row's dossiers} for each rule's value: a figure of a unit

@@ -117,6 +117,11 @@ class RuleProgress:
         return self.rule.points - self.earned
 
 
+def earns_points(rules) -> bool:
+    """Whether some rule earns points (proportional, Decision 766): then a score is worth showing."""
+    return any(rule.scoring == Scoring.PROPORTIONAL for rule in rules)
+
+
 @dataclass
 class UnitProgress:
     unit: Unit
@@ -135,6 +140,15 @@ class UnitProgress:
         """The unit's score under the policy: Σ points earned (proportional rules) − Σ points lost
         (deduct rules). Under the 2020 letter, only deductions: 0, −1, −2 …"""
         return self.earned - self.points
+
+    @property
+    def forecast_score(self) -> Decimal | None:
+        """The score if every rule goes as its forecast says; None at the policy's last month or
+        when a rule cannot be forecast."""
+        coming = [rule.forecast for rule in self.rules]
+        if not coming or any(forecast is None or forecast.points is None for forecast in coming):
+            return None
+        return sum((forecast.points for forecast in coming), Decimal(0))
 
     @property
     def flagged(self) -> bool:

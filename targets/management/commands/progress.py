@@ -9,7 +9,7 @@ from targets.cli import add_period_arguments, policies_of_year, policy_from_opti
 from targets.documents import CSV_COLUMNS, progress_document, progress_rows, province_document
 from targets.completeness import compute_completeness, compute_completeness_many
 from targets.progress import compute_progress, compute_progress_many
-from targets.arithmetic import Scoring
+from targets.results import earns_points
 
 
 def formula_safe_rows(rows):
@@ -71,7 +71,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(completeness.statement())
         headers = ["Mã", "Đơn vị", "Chỉ tiêu", "Trực tuyến", "Tổng số", "Tỷ lệ", "Mục tiêu", "Trạng thái", "Còn thiếu", "Điểm trừ"]
-        scored = any(rule.scoring == Scoring.PROPORTIONAL for rule in progress.rules)
+        scored = earns_points(progress.rules)
         if scored:  # a policy that earns points (Decision 766): each rule's points, each unit's score
             headers += ["Điểm đạt", "Điểm"]
         rows = []
