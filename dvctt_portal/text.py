@@ -4,6 +4,7 @@ Imports no app of the portal, so every app may use it. The grid's filter does th
 browser (static/js/entry.js, `fold`).
 """
 
+import functools
 import re
 import unicodedata
 
@@ -12,7 +13,13 @@ _SPACES = re.compile(r"\s+")
 
 def fold(text: str) -> str:
     """"Xã TÙNG ẢNH" → "xa tung anh": no diacritics (đ → d), lower case, single spaces."""
-    decomposed = unicodedata.normalize("NFD", str(text or ""))
+    return _fold(str(text or ""))
+
+
+@functools.lru_cache(maxsize=16384)
+def _fold(text: str) -> str:
+    """The same names come back on every grid and every search: each is folded once per process."""
+    decomposed = unicodedata.normalize("NFD", text)
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     bare = bare.replace("đ", "d").replace("Đ", "D")
     return _SPACES.sub(" ", bare.casefold()).strip()

@@ -1,5 +1,6 @@
 """Forms of the entry pages; they carry the validation, in Vietnamese, row by row."""
 
+import functools
 import html
 import re
 
@@ -23,13 +24,19 @@ NEGATIVE_NUMBER = re.compile(r"-\s*[0-9]+([.,][0-9]*)?")
 MAX_INPUT_LENGTH = 20
 
 
+@functools.lru_cache(maxsize=4096)
+def _escaped(text: str) -> str:
+    """html.escape, remembered: a grid's inputs repeat the same names, classes and values."""
+    return html.escape(text)
+
+
 class CountInput(forms.TextInput):
     """A text input written out in Python, byte for byte what Django's input.html and attrs.html
     templates give: a grid has 240 of them, and a template render each was most of the page's
     time (issue 20)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        escape = html.escape  # what django.utils.html.escape does, without its wrapping per call
+        escape = _escaped  # what django.utils.html.escape does, without its wrapping per call
         widget = self.get_context(name, value, attrs)["widget"]
         parts = [f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"']
         if widget["value"] is not None:

@@ -27,6 +27,7 @@ from units.models import Unit
 
 from . import cycle, dossier_jobs, dossiers, exporting, grid as grids, importing, rules, services
 from .forms import MONTH_CHECKED, CountGridForm, DossierUploadForm, LockForm, MonthActionForm, UploadForm
+from .grid_html import section_rows_html
 from .locks import future_message, lock_message, period_label
 from .models import Authority, ChangeReason, Channel, DerivedMonth, Dossier, DossierImportJob, MonthComment, MonthReport, UnusualCheck
 from .services import (
@@ -71,20 +72,19 @@ def entry_index(request):
     return render(request, "submissions/entry_index.html", context)
 
 
-def _grid_context(request, grid, form, can_edit, conflict="", both_changed=(), updated=(), **extra):
+def _grid_context(request, grid, form, can_edit, conflict="", both_changed=(), updated=(), changed_ids=(), **extra):
+    derived = DerivedMonth.objects.select_related("unit").filter(unit=grid.unit, year=grid.year, month=grid.month).first()
+    editable = can_edit and grid.lock is None and not grid.is_future and derived is None
     rows_with_fields = []
     for section in grid.sections:
-        rows = []
-        for row in section.rows:
-            differs = row.procedure.pk in both_changed
-            rows.append((row, form[row.total_name], form[row.online_name], form.row_errors(row), differs,
-                         form[row.checked_name]))
-        rows_with_fields.append((section, rows))
-    derived = DerivedMonth.objects.select_related("unit").filter(unit=grid.unit, year=grid.year, month=grid.month).first()
+        rows = [(row, form[row.total_name], form[row.online_name], form.row_errors(row), row.procedure.pk in both_changed,
+                 form[row.checked_name]) for row in section.rows]
+        rows_with_fields.append((section, section_rows_html(rows, can_edit=editable, changed_ids=changed_ids)))
     return {
         "grid": grid,
         "form": form,
-        "can_edit": can_edit and grid.lock is None and not grid.is_future and derived is None,
+        "can_edit": editable,
+        "changed_ids": changed_ids,
         "may_enter": can_edit,
         "derived_text": derived_month_message(derived) if derived else "",
         "lock_text": lock_message(grid.lock, month=grid.month) if grid.lock else "",
