@@ -27,6 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 
 
+LOAD_PAUSE = 1.0  # seconds a person reads before the next click, on average (0.5–1.5 s)
+
+
 def machine() -> dict:
     def read(path):
         try:
@@ -98,8 +101,20 @@ def main(argv=None):
             [python, "bench/measure.py", "--database", database, "--sizes", sizes, "--repeats", repeats, "--out", str(out)],
         )
     if "postgresql" in args.databases and not args.no_load:
+        # Issue 20: the worker count is chosen by measurement (the same load at each count), then
+        # 20 people with a pause between clicks (the month-end peak) and without (capacity).
+        sweep_out = common.DATA_DIR / "load_sweep.json"
+        info["steps"]["load sweep"] = step(
+            "load test: workers", [python, "bench/load.py", "--sweep", "2,3,4,5,6,8", "--duration", "10" if args.quick else "20",
+                                   "--out", str(sweep_out)])
+        workers = str(json.loads(sweep_out.read_text())["chosen_workers"])
         info["steps"]["load"] = step(
-            "load test", [python, "bench/load.py", "--duration", duration, "--out", str(common.DATA_DIR / "load.json")]
+            "load test: people", [python, "bench/load.py", "--duration", duration, "--workers", workers,
+                                  "--pause", str(LOAD_PAUSE), "--out", str(common.DATA_DIR / "load.json")]
+        )
+        info["steps"]["load capacity"] = step(
+            "load test: no pauses", [python, "bench/load.py", "--duration", duration, "--workers", workers,
+                                     "--out", str(common.DATA_DIR / "load_capacity.json")]
         )
     national = common.DATA_DIR / "national.json"
     national.unlink(missing_ok=True)
