@@ -4,6 +4,9 @@
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+import functools
+
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
@@ -33,7 +36,15 @@ NOT_SCORED = gettext_lazy("N/A")
 
 
 def status_label(status) -> str:
-    return str(STATUS_LABELS[Status(status)])
+    return _status_labels(get_language())[status]
+
+
+@functools.lru_cache(maxsize=8)
+def _status_labels(language: str | None) -> dict:
+    """Each status's word in one language, translated once per process (an overview asks for it
+    on every cell)."""
+    labels = {Status(status): str(label) for status, label in STATUS_LABELS.items()}
+    return {**labels, **{status.value: label for status, label in labels.items()}}
 
 
 def target_text(rule) -> str:
