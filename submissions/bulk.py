@@ -35,12 +35,13 @@ def insert_rows(model, rows: list[dict]) -> None:
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(fields))})", values)
 
 
-def copy_to_history(model, *, where: str, params: list, reason: str, user, date) -> None:
-    """Add a creation ("+") history row, with `reason`, `user` and `date`, for each row of the
-    model's table that `where` (SQL, with `params`) selects: the rows just inserted."""
+def copy_to_history(model, *, where: str, params: list, reason: str, user, date, history_type: str = "+") -> None:
+    """Add a history row of `history_type` (creation "+", change "~"), with `reason`, `user` and
+    `date`, for each row of the model's table that `where` (SQL, with `params`) selects: the rows
+    just inserted or updated, as they now are."""
     history = model.history.model
     extra = {"history_date": connection.ops.adapt_datetimefield_value(date), "history_change_reason": reason,
-             "history_type": "+", "history_user_id": user.pk if getattr(user, "pk", None) else None}
+             "history_type": history_type, "history_user_id": user.pk if getattr(user, "pk", None) else None}
     quote = connection.ops.quote_name
     columns = [column for column in history._meta.concrete_fields if column.attname != "history_id"]
     selected, values = [], []
@@ -57,6 +58,16 @@ def copy_to_history(model, *, where: str, params: list, reason: str, user, date)
 
 
 KEYS_PER_STATEMENT = 200  # (unit, procedure, year, month) tuples per history copy: 800 parameters
+IDS_PER_STATEMENT = 800
+
+
+def copy_updates_to_history(model, ids: list[int], *, reason: str, user, date) -> None:
+    """Copy rows just updated, found by primary key, into the history as changes ("~")."""
+    column = connection.ops.quote_name(model._meta.pk.column)
+    for start in range(0, len(ids), IDS_PER_STATEMENT):
+        chunk = ids[start:start + IDS_PER_STATEMENT]
+        copy_to_history(model, where=f"{column} IN ({', '.join(['%s'] * len(chunk))})", params=chunk,
+                        reason=reason, user=user, date=date, history_type="~")
 
 
 def insert_counts_with_history(rows: list[dict], *, model, reason: str, user, date) -> None:

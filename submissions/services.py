@@ -18,7 +18,7 @@ from units import services as unit_services
 from units.rules import unit_exists_in_month
 from units.models import District, Unit
 
-from .bulk import insert_counts_with_history
+from .bulk import copy_updates_to_history, insert_counts_with_history
 from .catalog import procedure_change_error, unit_change_error
 from .locks import (
     LockIndex, format_moment, future_message, is_future, lock_for, lock_for_unit, lock_message, period_label, person_name,
@@ -243,10 +243,7 @@ def _write(entries: list[Entry], *, user, reason: str) -> list[Change]:
                                    model=DossierCount, reason=reason, user=history_user, date=now)
     if to_update:
         _update_rows(to_update, updated_by_id=history_user.pk if history_user else None, updated_at=now)
-        DossierCount.history.bulk_history_create(
-            to_update, batch_size=500, update=True, default_user=history_user, default_change_reason=reason,
-            default_date=now,
-        )
+        copy_updates_to_history(DossierCount, [row.pk for row in to_update], reason=reason, user=history_user, date=now)
     return changes
 
 
