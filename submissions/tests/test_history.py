@@ -135,3 +135,12 @@ def test_an_import_that_changes_saved_values_keeps_a_complete_history_record_of_
     untouched.refresh_from_db()
     assert (untouched.total, untouched.updated_at, untouched.history.count()) == (8, untouched_before, 1)
     assert month_version(commune_a.pk, 2020, 9) != version_before
+
+
+def test_the_history_is_indexed_by_unit_month_so_the_grid_finds_its_version_and_last_change_in_one_step():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "submissions_historicaldossiercount")
+    index = constraints["submissions_histcount_unit_month"]
+    assert index["index"] and index["columns"] == ["unit_id", "year", "month", "history_id"]
