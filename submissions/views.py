@@ -28,6 +28,7 @@ from units.models import Unit
 from . import cycle, dossier_jobs, dossiers, exporting, grid as grids, importing, rules, services
 from .forms import MONTH_CHECKED, CountGridForm, DossierUploadForm, LockForm, MonthActionForm, UploadForm
 from .grid_html import section_rows_html
+from .matrix_html import matrix_rows_html
 from .locks import future_message, lock_message, period_label
 from .models import Authority, ChangeReason, Channel, DerivedMonth, Dossier, DossierImportJob, MonthComment, MonthReport, UnusualCheck
 from .services import (
@@ -59,6 +60,7 @@ def entry_index(request):
     matrix = grids.build_matrix(Unit.objects.visible_to(request.user).active(), year, district=district)
     context = {
         "matrix": matrix,
+        "matrix_rows_html": matrix_rows_html(matrix, year),
         "year": year,
         "years": grids.year_choices(year),
         "may_lock": locks and district is not None,
