@@ -176,6 +176,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's renderer, with selects and inputs written in Python (issue 20; dvctt_portal/forms_renderer.py).
+FORM_RENDERER = "dvctt_portal.forms_renderer.PortalFormRenderer"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
