@@ -181,7 +181,7 @@ def dossiers_query(rule, policy, through: int) -> str:
 def units_with_lists(year: int, units) -> set[int]:
     """The units (a queryset or ids) with a month of `year` whose counts come from dossier lists:
     their figures can be traced to their dossiers. One query, on the small table of such months."""
-    return set(DerivedMonth.objects.filter(year=year, unit__in=units).values_list("unit_id", flat=True).distinct())
+    return set(DerivedMonth.objects.filter(year=year, unit__in=units).values_list("unit_id", flat=True).distinct().order_by())
 
 
 def dossiers_url(unit: Unit, rule, policy, through: int) -> str | None:

@@ -23,7 +23,7 @@ _offered = rules.is_offered
 
 def locked_years_with_counts(counts) -> list[int]:
     """The years in which some of these counts fall in a locked period (two queries)."""
-    periods = set(counts.values_list("unit__district_id", "year", "month").distinct())
+    periods = set(counts.values_list("unit__district_id", "year", "month").distinct().order_by())
     if not periods:
         return []
     locks = CountLock.objects.filter(

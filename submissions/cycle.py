@@ -111,7 +111,7 @@ def year_cycle(units, year: int, *, today: date | None = None) -> YearCycle:
     offered = set(
         Procedure.objects.offered_in(year).online()
         .filter(Q(authority=Authority.COMMUNE) | Q(department__district_id__in=district_ids))
-        .values_list("authority", "department_id").distinct()
+        .values_list("authority", "department_id").distinct().order_by()  # no ordering: DISTINCT over the pair only
     ) if units else set()
     departments_with_procedures = {department_id for _authority, department_id in offered if department_id}
     communes_have_procedures = any(authority == Authority.COMMUNE or department_id for authority, department_id in offered)
