@@ -1,11 +1,11 @@
 """A bounded load test: gunicorn over PostgreSQL on loopback, 20 people for 60 seconds.
 
-    .venv/bin/python bench/load.py [--users 20] [--duration 60] [--workers 5] [--pause SECONDS] [--out FILE.json]
+    .venv/bin/python bench/load.py [--users 20] [--duration 60] [--workers 2] [--pause SECONDS] [--out FILE.json]
     .venv/bin/python bench/load.py --sweep 2,3,4,5,6,8 [--duration 20]   # which worker count
 
 Runs against the bench database that `bench/run.py` (or `bench/measure.py --database
 postgresql`) built: BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/bench_dvctt.
-It starts `gunicorn dvctt_portal.wsgi --workers 5 --bind 127.0.0.1:8099` (2 × 2 cores + 1),
+It starts `gunicorn dvctt_portal.wsgi --workers N --bind 127.0.0.1:8099` (N = 2 by default: what `--sweep` chose on 2 cores),
 signs in 20 district office staff of district S2-001 through the login form (CSRF token and
 cookies, correct passwords only, so django-axes never locks anyone out), and lets each of them,
 until the time is up, open a unit dashboard (60 %), the district overview (10 %) or save a
@@ -355,7 +355,7 @@ def main(argv=None):
     parser.add_argument("--url", default=common.PG_URL)
     parser.add_argument("--users", type=int, default=common.LOAD_USERS)
     parser.add_argument("--duration", type=float, default=60)
-    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8099)
     parser.add_argument("--pause", type=float, default=0, help="mean seconds a person reads before the next click")
     parser.add_argument("--sweep", help="worker counts to try, e.g. 2,3,4,5,6,8: each runs without pauses")
