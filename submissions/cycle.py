@@ -138,7 +138,7 @@ def year_cycle(units, year: int, *, today: date | None = None) -> YearCycle:
             confirmed_at = report.confirmed_at if report is not None else None
             confirmed_on = timezone.localtime(confirmed_at).date() if confirmed_at else None
             due = rules.due_date(year, month, due_day)
-            past_due = rules.is_past_due(year, month, due_day, today=today)
+            past_due = today > due  # rules.is_past_due
             has_counts, declared_empty = key in with_counts, key in empty
             in_month = applies and unit_exists_in_month(unit, year, month)  # a unit merged mid-year reports until then
             state = rules.month_state(

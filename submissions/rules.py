@@ -21,6 +21,7 @@ live feedback (tests/e2e/test_rules_in_the_browser.py checks that both agree).
 """
 
 import calendar
+import functools
 import re
 from datetime import date
 
@@ -150,8 +151,10 @@ DEFAULT_DUE_DAY = 5  # a month's report is due by the 5th of the next month, unl
 MAX_DUE_DAY = 28  # every month has that day
 
 
+@functools.lru_cache(maxsize=4096)
 def due_date(year: int, month: int, due_day: int) -> date:
-    """The last day on which a unit's report of that month is on time: `due_day` of the next month."""
+    """The last day on which a unit's report of that month is on time: `due_day` of the next month.
+    Remembered: a district's cycle asks it for every unit and month (dates are immutable)."""
     next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
     return date(next_year, next_month, min(due_day, calendar.monthrange(next_year, next_month)[1]))
 
