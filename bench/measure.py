@@ -44,6 +44,9 @@ GROUP BY c.unit_id, p.authority, p.online_level, CASE WHEN p.department_id = c.u
 TRANSACTION_CONTROL = re.compile(r"\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b", re.IGNORECASE)
 
 
+ASKS_TICK = re.compile(r'name="(?:p\d+|month)_checked"')
+
+
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
@@ -107,11 +110,15 @@ class Bench:
         return {"ms": median_ms(samples), "samples_ms": [s * 1000 for s in samples], "rows": len(rows), "queries": 1}
 
     def raw_grid_floor(self, unit):
-        """A grid's own query: the unit-month's counts with their procedures, in one raw SELECT."""
+        """A grid's own query: the unit-month's counts with the procedures it reports on (the
+        commune procedures and those of its district's departments, level 3/4, offered that
+        year), in one raw SELECT."""
         sql = ("SELECT p.id, p.code, p.name, c.total, c.online FROM submissions_procedure p "
                "LEFT JOIN submissions_dossiercount c ON c.procedure_id = p.id AND c.unit_id = %s AND c.year = %s "
-               "AND c.month = %s WHERE p.first_year <= %s AND (p.last_year IS NULL OR p.last_year >= %s)")
-        return self.raw_query(sql, [unit.pk, YEAR, common.GRID_MONTH, YEAR, YEAR])
+               "AND c.month = %s WHERE p.first_year <= %s AND (p.last_year IS NULL OR p.last_year >= %s) "
+               "AND p.online_level >= 3 AND (p.authority = 'commune' OR p.department_id IN "
+               "(SELECT d.id FROM units_unit d WHERE d.district_id = %s))")
+        return self.raw_query(sql, [unit.pk, YEAR, common.GRID_MONTH, YEAR, YEAR, unit.district_id])
 
     # -- the database ----------------------------------------------------------------------------
 
@@ -308,7 +315,7 @@ class Bench:
             service_queries.append(count)
             return changes
 
-        samples, page_queries, grid_rows, fields_posted = [], None, None, None
+        samples, page_queries, grid_rows, fields_posted, skipped = [], None, None, None, 0
         communes = list(Unit.objects.filter(district__code=common.WRITE_DISTRICT, kind="commune").order_by("sort_order", "code"))
         entry_views.save_month = counted_save_month
         try:
@@ -343,12 +350,24 @@ class Bench:
                 started = time.perf_counter()
                 if attempt == 0:
                     page_queries, response, _ = self.queries(post)
-                    attempts = 1 + common.adapted_repeats(self.repeats, time.perf_counter() - started)
+                    took = time.perf_counter() - started
                 else:
                     response = post()
-                    samples.append(time.perf_counter() - started)
+                    took = time.perf_counter() - started
+                if response.status_code == 200 and ASKS_TICK.search(response.content.decode()):
+                    # These values are unusual for this commune-month's own history (issue 15): the
+                    # page asks for a tick and writes nothing. Which slot a size gets depends on how
+                    # many repeats the sizes before it took, so such a slot is skipped, not timed.
+                    skipped += 1
+                    assert skipped <= 20, "every commune-month tried asks for a tick"
+                    continue
+                if attempt == 0:
+                    attempts = 1 + common.adapted_repeats(self.repeats, took)
+                else:
+                    samples.append(took)
                 attempt += 1
-                assert response.status_code == 302, (url, response.status_code)
+                assert response.status_code == 302, (url, response.status_code, re.findall(
+                    r'<(?:ul class="errorlist[^"]*"|p class="message[^"]*")[^>]*>(.{0,300})', response.content.decode()))
                 saved = dict(
                     (pk, (total, online))
                     for pk, total, online in DossierCount.objects.filter(unit=unit, year=YEAR, month=month)

@@ -83,7 +83,7 @@ def test_the_rules_module_reads_no_model():
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)} | {
         alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
     }
-    assert imported <= {"calendar", "datetime", "re", "django.db.models", "django.utils.translation"}
+    assert imported <= {"calendar", "datetime", "functools", "re", "django.db.models", "django.utils.translation"}
 
 
 def test_the_largest_accepted_count_is_a_million_and_zero_is_a_count():
