@@ -57,7 +57,7 @@ def entry_index(request):
         year = today.year
     locks = may_lock(request.user)
     district = lock_district(request.user) if locks else None
-    matrix = grids.build_matrix(Unit.objects.visible_to(request.user).active(), year, district=district)
+    matrix = grids.build_matrix(Unit.objects.visible_to(request.user).in_year(year), year, district=district)
     context = {
         "matrix": matrix,
         "matrix_rows_html": matrix_rows_html(matrix, year),

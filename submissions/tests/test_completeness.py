@@ -109,3 +109,14 @@ def test_a_nonsense_year_falls_back_to_this_year(client_for, staff):
 def test_the_year_selector_offers_past_years(client_for, staff):
     html = client_for(staff).get(INDEX, {"year": 2020}).content.decode()
     assert '<option value="2020" selected>2020</option>' in html
+
+
+def test_a_commune_merged_away_in_2025_still_has_its_2020_row_and_none_in_2026(client_for, staff, commune_a, reference):
+    """The matrix of a year lists the units of that year: a commune that ended in 2025 (merged in
+    the reform) is in the 2020 matrix, with its months, and not in 2026's."""
+    DossierCount.objects.create(unit=commune_a, procedure=commune_procedures(1)[0], year=2020, month=3, total=4, online=1)
+    Unit.objects.filter(pk=commune_a.pk).update(is_active=False, last_year=2025)
+    html_2020 = client_for(staff).get(INDEX, {"year": 2020}).content.decode()
+    assert cell_class(html_2020, commune_a, 3).startswith("cell--entered")
+    response_2026 = client_for(staff).get(INDEX, {"year": 2026})
+    assert commune_a.pk not in {row.unit.pk for row in response_2026.context["matrix"].rows}
