@@ -13,12 +13,21 @@ _SPACES = re.compile(r"\s+")
 
 def fold(text: str) -> str:
     """"Xã TÙNG ẢNH" → "xa tung anh": no diacritics (đ → d), lower case, single spaces."""
-    return _fold(str(text or ""))
+    text = str(text or "")
+    return _remembered_fold(text) if len(text) <= REMEMBERED_LENGTH else _fold(text)
+
+
+REMEMBERED_LENGTH = 600  # a procedure's name is at most 500 characters; longer texts are folded each time
 
 
 @functools.lru_cache(maxsize=16384)
+def _remembered_fold(text: str) -> str:
+    """The same names come back on every grid and every search: each is folded once per process
+    (at most 16,384 texts of at most 600 characters are kept)."""
+    return _fold(text)
+
+
 def _fold(text: str) -> str:
-    """The same names come back on every grid and every search: each is folded once per process."""
     decomposed = unicodedata.normalize("NFD", text)
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     bare = bare.replace("đ", "d").replace("Đ", "D")

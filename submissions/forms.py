@@ -26,7 +26,8 @@ MAX_INPUT_LENGTH = 20
 
 @functools.lru_cache(maxsize=4096)
 def _escaped(text: str) -> str:
-    """html.escape, remembered: a grid's inputs repeat the same names, classes and values."""
+    """html.escape, remembered: a grid's inputs repeat the same names, classes and attributes
+    (only the portal's own texts come here, never what a person typed)."""
     return html.escape(text)
 
 
@@ -39,8 +40,8 @@ class CountInput(forms.TextInput):
         escape = _escaped  # what django.utils.html.escape does, without its wrapping per call
         widget = self.get_context(name, value, attrs)["widget"]
         parts = [f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"']
-        if widget["value"] is not None:
-            parts.append(f' value="{escape(str(widget["value"]))}"')
+        if widget["value"] is not None:  # what a person typed: escaped, never remembered
+            parts.append(f' value="{html.escape(str(widget["value"]))}"')
         for attribute, attribute_value in widget["attrs"].items():
             if attribute_value is False:
                 continue

@@ -5,7 +5,7 @@ import pytest
 
 from reports.views import dashboard_url, dashboard_urls
 
-CODES = ["18229", "S1-001-X001", "440.TCKH", "DT_01", "a b", "Đức Thọ", "x/y", "", "50%", "?year=1", "0UNITCODE0"]
+CODES = ["18229", "S1-001-X001", "440.TCKH", "DT_01", "a b", "Đức Thọ", "x/y", "", "50%", "?year=1", "0UNITCODE0", ".", "..", "a.b"]
 
 
 @pytest.mark.parametrize("query", ["", "year=2020&through=9&administration=440"])
