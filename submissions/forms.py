@@ -1,7 +1,5 @@
 """Forms of the entry pages; they carry the validation, in Vietnamese, row by row."""
 
-import functools
-import html
 import re
 
 from django import forms
@@ -11,6 +9,8 @@ from django.db import transaction
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import get_language, gettext_lazy
+
+from dvctt_portal.forms_renderer import input_html
 
 
 from .grid import GridRow, ticked_figures
@@ -24,30 +24,13 @@ NEGATIVE_NUMBER = re.compile(r"-\s*[0-9]+([.,][0-9]*)?")
 MAX_INPUT_LENGTH = 20
 
 
-@functools.lru_cache(maxsize=4096)
-def _escaped(text: str) -> str:
-    """html.escape, remembered: a grid's inputs repeat the same names, classes and attributes
-    (only the portal's own texts come here, never what a person typed)."""
-    return html.escape(text)
-
-
 class CountInput(forms.TextInput):
-    """A text input written out in Python, byte for byte what Django's input.html and attrs.html
-    templates give: a grid has 240 of them, and a template render each was most of the page's
-    time (issue 20)."""
+    """A text input written out in Python (dvctt_portal.forms_renderer.input_html), byte for byte
+    what Django's input.html and attrs.html give, without going through the renderer: a grid has
+    240 of them (issue 20)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        escape = _escaped  # what django.utils.html.escape does, without its wrapping per call
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"']
-        if widget["value"] is not None:  # what a person typed: escaped, never remembered
-            parts.append(f' value="{html.escape(str(widget["value"]))}"')
-        for attribute, attribute_value in widget["attrs"].items():
-            if attribute_value is False:
-                continue
-            parts.append(f" {escape(attribute)}" if attribute_value is True else f' {escape(attribute)}="{escape(str(attribute_value))}"')
-        parts.append(">")
-        return mark_safe("".join(parts))
+        return mark_safe(input_html(self.get_context(name, value, attrs)["widget"]))
 
 
 class CountField(forms.Field):

@@ -16,10 +16,6 @@ from dvctt_portal.figures import format_number, format_rate
 from dvctt_portal.text import fold
 
 
-def _blank(value) -> str:
-    return "—" if value is None else format_number(value)
-
-
 class _Words:
     """The row's fixed texts, translated once per grid, not once per row."""
 
@@ -77,7 +73,7 @@ def row_html(row, total, online, errors, differs, checked, *, can_edit: bool, ch
                     f'<span class="visually-hidden"> ({escape(procedure.code)})</span></label>')
     if differs:
         saved = _("Số đang lưu: tổng %(total)s, trực tuyến %(online)s") % {
-            "total": _blank(row.saved_total), "online": _blank(row.saved_online)}
+            "total": format_number(row.saved_total), "online": format_number(row.saved_online)}
         name.append(f'<span class="saved-now" id="now-{pk}">{escape(saved)}</span>')
     if row.previous_total is not None:
         previous = f"{escape(format_number(row.previous_total, empty=''))} / {escape(format_number(row.previous_online, empty=''))}"
@@ -88,8 +84,8 @@ def row_html(row, total, online, errors, differs, checked, *, can_edit: bool, ch
     else:
         saved_total = "" if row.saved_total is None else row.saved_total
         saved_online = "" if row.saved_online is None else row.saved_online
-        counts = (f'<td class="num" data-label="{words.total}" data-total-value="{saved_total}">{escape(_blank(row.saved_total))}</td>'
-                  f'<td class="num" data-label="{words.online}" data-online-value="{saved_online}">{escape(_blank(row.saved_online))}</td>')
+        counts = (f'<td class="num" data-label="{words.total}" data-total-value="{saved_total}">{escape(format_number(row.saved_total))}</td>'
+                  f'<td class="num" data-label="{words.online}" data-online-value="{saved_online}">{escape(format_number(row.saved_online))}</td>')
     return (f'<tr id="row-{pk}" class="{classes}" data-row data-search="{escape(search)}">'
             f'<td class="code">{escape(procedure.code)}</td>'
             f'<td class="entry-row__name">{" ".join(name)}</td>'

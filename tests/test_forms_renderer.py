@@ -60,3 +60,14 @@ def test_a_whole_form_still_renders_its_other_templates_through_django():
 
     form = PeriodLike(data={"year": "2020", "note": HOSTILE})
     assert str(form.render(renderer=PortalFormRenderer())) == str(form.render(renderer=DjangoTemplates()))
+
+
+def test_what_a_person_typed_is_escaped_each_time_and_never_kept_in_memory():
+    from dvctt_portal import forms_renderer
+
+    widget = forms.TextInput(attrs={"class": "count-input"})
+    widget.render("p1_total", "1", None, renderer=PortalFormRenderer())  # the portal's own texts are now kept
+    kept = forms_renderer._remembered.cache_info().currsize
+    written = widget.render("p1_total", "<b>một nghìn</b> 42", None, renderer=PortalFormRenderer())
+    assert "&lt;b&gt;một nghìn&lt;/b&gt;" in written
+    assert forms_renderer._remembered.cache_info().currsize == kept
