@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
 from django.utils import timezone
 
 from units.models import District, Unit
@@ -110,7 +109,7 @@ def year_cycle(units, year: int, *, today: date | None = None) -> YearCycle:
     district_ids = {unit.district_id for unit in units}
     offered = set(
         Procedure.objects.offered_in(year).online()
-        .filter(Q(authority=Authority.COMMUNE) | Q(department__district_id__in=district_ids))
+        .filter(rules.communes_report_q(district_ids))
         .values_list("authority", "department_id").distinct().order_by()  # no ordering: DISTINCT over the pair only
     ) if units else set()
     departments_with_procedures = {department_id for _authority, department_id in offered if department_id}

@@ -4,14 +4,14 @@ import csv
 import math
 from collections.abc import Iterator
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .import_reading import SHEET_NAME, header_labels
-from .models import Authority, DossierCount, Procedure, pair_error
+from . import rules
+from .models import DossierCount, Procedure, pair_error
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -29,7 +29,7 @@ def template_rows(units, year: int, month: int) -> Iterator[tuple]:
     # every district's of the province or the nation; pair_error below decides unit by unit.
     procedures = list(
         Procedure.objects.offered_in(year).online()
-        .filter(Q(authority=Authority.COMMUNE) | Q(department__district_id__in={unit.district_id for unit in units}))
+        .filter(rules.communes_report_q({unit.district_id for unit in units}))
         .select_related("department").order_by("authority", "field", "code")
     )
     saved = {

@@ -48,6 +48,35 @@ class ProcedureQuerySet(models.QuerySet):
         return offered.filter(rules.reporting_q(unit_kind=unit.kind, unit_id=unit.pk, unit_district_id=unit.district_id))
 
 
+class OfDistricts(models.Lookup):
+    """`department__of_districts=[district ids]`: the procedure's department is a unit of one of
+    these districts, written without a join so that, beside `department IS NULL`, both are read
+    from the index on the department. PostgreSQL answers `= ANY(ARRAY(subquery))` from that index
+    (a bitmap OR of the two), where `IN (subquery)` or a join with the units would scan every
+    procedure of the country (39 ms → 0.5 ms for one district's grid at 700 districts, bench/);
+    SQLite answers `IN (subquery)` from the index itself."""
+
+    lookup_name = "of_districts"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return [int(district_id) for district_id in self.rhs]
+
+    def as_sql(self, compiler, connection):
+        if not self.rhs:
+            from django.core.exceptions import EmptyResultSet
+
+            raise EmptyResultSet
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        quote = connection.ops.quote_name
+        placeholders = ", ".join(["%s"] * len(self.rhs))
+        units = (f"SELECT {quote(Unit._meta.pk.column)} FROM {quote(Unit._meta.db_table)} "
+                 f"WHERE {quote(Unit._meta.get_field('district').column)} IN ({placeholders})")
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(ARRAY({units}))", [*lhs_params, *self.rhs]
+        return f"{lhs} IN ({units})", [*lhs_params, *self.rhs]
+
+
 class Procedure(models.Model):
     code = models.CharField(_("mã thủ tục"), max_length=40, unique=True)
     name = models.CharField(_("tên thủ tục"), max_length=500)
@@ -133,6 +162,9 @@ def pair_error(unit: Unit, procedure: Procedure):
         procedure_department_id=procedure.department_id,
         department_district_id=procedure.department.district_id if procedure.department_id else None,
     )
+
+
+Procedure._meta.get_field("department").register_lookup(OfDistricts)
 
 
 class DossierCount(models.Model):

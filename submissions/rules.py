@@ -96,7 +96,16 @@ def reporting_q(*, unit_kind: str, unit_id: int, unit_district_id: int) -> Q:
     """`reporting_error` as a query condition: the procedures this unit reports on."""
     if unit_kind == DEPARTMENT:
         return Q(department_id=unit_id) & ~Q(authority=COMMUNE_AUTHORITY)
-    return Q(authority=COMMUNE_AUTHORITY) | Q(department__district_id=unit_district_id)
+    return communes_report_q([unit_district_id])
+
+
+def communes_report_q(district_ids) -> Q:
+    """The procedures the communes of these districts report on: the commune procedures and
+    their districts' own. A commune procedure has no department (the table's constraint
+    procedure_department_matches_authority), so both halves are read from the index on the
+    department: a country's catalog is not scanned for one district's procedures
+    (`department__of_districts`, submissions.models)."""
+    return Q(authority=COMMUNE_AUTHORITY, department__isnull=True) | Q(department__of_districts=list(district_ids))
 
 
 DIGITS = re.compile(r"[0-9]+")

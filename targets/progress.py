@@ -15,7 +15,7 @@ from django.db.models import BooleanField, Case, Count, F, Max, Q, Sum, Value, W
 from django.utils.translation import gettext_lazy as _
 
 from submissions import rules as count_rules
-from submissions.models import TARGET_MIN_LEVEL, Authority, DossierCount, Procedure
+from submissions.models import TARGET_MIN_LEVEL, DossierCount, Procedure
 from units import rules as unit_rules
 from units.models import District, Unit, UnitKind
 
@@ -131,7 +131,7 @@ def reportable_scopes(*, district_ids, year: int) -> Reportable:
     reportable = Reportable()
     procedures = (
         Procedure.objects.offered_in(year)
-        .filter(Q(authority=Authority.COMMUNE) | Q(department__district_id__in=district_ids))
+        .filter(count_rules.communes_report_q(district_ids))
         .values_list("authority", "online_level", "department_id", "department__district_id")
         .annotate(procedures=Count("id"))
         .order_by()

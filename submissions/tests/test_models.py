@@ -92,3 +92,36 @@ def test_a_commune_reports_only_its_own_districts_procedures(commune_a):
     with pytest.raises(ValidationError) as error:
         count(commune_a, foreign, total=2, online=2).full_clean()
     assert "danh mục của huyện khác" in error.value.message_dict["procedure"][0]
+
+
+def test_the_communes_of_several_districts_read_the_commune_procedures_and_their_districts_own(commune_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from submissions.rules import communes_report_q
+    from units.models import District, Unit
+
+    home = commune_a.district
+    other = District.objects.create(code="441", name="Huyện khác", province="Tỉnh Hà Tĩnh")
+    third = District.objects.create(code="442", name="Huyện thứ ba", province="Tỉnh Hà Tĩnh")
+    procedures = {}
+    for district in (other, third):
+        department = Unit.objects.create(district=district, code=f"{district.code}.TCKH", name="Phòng TCKH", kind="department")
+        procedures[district.code] = Procedure.objects.create(
+            code=f"1.001612@{district.code}", name="Đăng ký hộ kinh doanh", field="Hộ kinh doanh",
+            authority=Authority.DISTRICT, online_level=3, department=department, first_year=2019)
+    commune_procedures = set(Procedure.objects.filter(authority=Authority.COMMUNE).values_list("pk", flat=True))
+    home_procedures = set(Procedure.objects.filter(department__district=home).values_list("pk", flat=True))
+    assert commune_procedures and len(home_procedures) >= 80
+
+    def read(district_ids):
+        with CaptureQueriesContext(connection) as captured:
+            found = set(Procedure.objects.filter(communes_report_q(district_ids)).values_list("pk", flat=True))
+        return found, captured.captured_queries[-1]["sql"]
+
+    found, sql = read([home.pk, other.pk])
+    assert found == commune_procedures | home_procedures | {procedures["441"].pk}
+    # read from the index on the department, without joining every unit of the country
+    assert "JOIN" not in sql.upper()
+    assert read([third.pk])[0] == commune_procedures | {procedures["442"].pk}
+    assert read([])[0] == commune_procedures  # no district: the commune procedures alone
