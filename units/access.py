@@ -52,8 +52,11 @@ def visible_units(user, units=None):
     if user.has_perm(VIEW_ALL_UNITS):
         if person.district_id is None:
             return units.none()
-        # A province's people read its units and, before 2025, those of its districts.
-        return units.filter(Q(district_id=person.district_id) | Q(district__parent_id=person.district_id))
+        # A province's people read its units and, before 2025, those of its districts. Asked as
+        # "in these administrations" rather than "in this one or under it", which would join every
+        # unit of the country with its district to test the OR (8 ms at 700 districts, bench/).
+        administrations = District.objects.filter(Q(pk=person.district_id) | Q(parent_id=person.district_id))
+        return units.filter(district_id__in=administrations.values("pk"))
     if person.unit_id is not None and user.has_perm(VIEW_COUNTS):
         return units.filter(pk=person.unit_id)
     return units.none()
