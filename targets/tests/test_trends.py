@@ -42,3 +42,18 @@ def test_ranks_are_shared_by_equal_rates_and_a_unit_without_dossiers_has_none():
     assert [(entry.rank, entry.peers) for entry in ranked[2]] == [(1, 3), (None, 2)]
     assert ranked[3][0].rank == 3 and ranked[3][1].change == Decimal("30")
     assert ranked[2][1].change is None
+
+
+def test_a_communes_trend_counts_its_level_3_and_4_dossiers_not_those_of_a_level_2_procedure(commune_a):
+    from submissions.models import Authority, DossierCount, Procedure
+    from targets.trends import unit_trends
+
+    def procedure(level):
+        return Procedure.objects.filter(authority=Authority.COMMUNE, online_level=level).first() or Procedure.objects.create(
+            code=f"X.level{level}", name="Thử", field="Thử", authority=Authority.COMMUNE, online_level=level, first_year=2019)
+
+    DossierCount.objects.filter(unit=commune_a).delete()
+    for level, total, online in ((2, 50, 50), (3, 10, 4), (4, 6, 6)):
+        DossierCount.objects.create(unit=commune_a, procedure=procedure(level), year=2020, month=3, total=total, online=online)
+    trend = unit_trends(commune_a, first_year=2020, last_year=2020)
+    assert (trend.years[0].online, trend.years[0].total) == (10, 16)
