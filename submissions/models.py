@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from datetime import datetime, time, timedelta
 
@@ -64,9 +64,7 @@ class OfDistricts(models.Lookup):
 
     def as_sql(self, compiler, connection):
         if not self.rhs:
-            from django.core.exceptions import EmptyResultSet
-
-            raise EmptyResultSet
+            raise EmptyResultSet  # no district: the condition matches nothing (and the OR keeps its other half)
         lhs, lhs_params = self.process_lhs(compiler, connection)
         quote = connection.ops.quote_name
         placeholders = ", ".join(["%s"] * len(self.rhs))
