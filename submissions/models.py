@@ -66,13 +66,11 @@ class OfDistricts(models.Lookup):
         if not self.rhs:
             raise EmptyResultSet  # no district: the condition matches nothing (and the OR keeps its other half)
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        quote = connection.ops.quote_name
-        placeholders = ", ".join(["%s"] * len(self.rhs))
-        units = (f"SELECT {quote(Unit._meta.pk.column)} FROM {quote(Unit._meta.db_table)} "
-                 f"WHERE {quote(Unit._meta.get_field('district').column)} IN ({placeholders})")
+        units = models.Subquery(Unit.objects.filter(district_id__in=self.rhs).order_by().values("pk"))
+        units_sql, units_params = compiler.compile(units.resolve_expression(compiler.query))  # "(SELECT …)"
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(ARRAY({units}))", [*lhs_params, *self.rhs]
-        return f"{lhs} IN ({units})", [*lhs_params, *self.rhs]
+            return f"{lhs} = ANY(ARRAY{units_sql})", [*lhs_params, *units_params]
+        return f"{lhs} IN {units_sql}", [*lhs_params, *units_params]
 
 
 class Procedure(models.Model):
